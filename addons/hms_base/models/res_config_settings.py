@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    hms_clinic_code = fields.Char(related="company_id.hms_clinic_code", readonly=False)

@@ -1,0 +1,6 @@
+from . import test_access
+from . import test_crypto
+from . import test_multi_company
+from . import test_practitioner
+from . import test_qr
+from . import test_sequence
