@@ -209,12 +209,15 @@ install_modules() {
 
 # A template database with only Odoo's own modules, keyed by their versions.
 ensure_core_template() {
-    local deps key
+    local deps key lock
     deps=$(core_dependencies)
     key=$( { echo "$deps"; cat "$ODOO_PATH/odoo/release.py"; for m in ${deps//,/ }; do
               cat "$ODOO_PATH/addons/$m/__manifest__.py" "$ODOO_PATH/odoo/addons/$m/__manifest__.py" 2>/dev/null || true; done
            } | sha1sum | cut -c1-10)
     CORE_TEMPLATE="hms_core_$key"
+    # Several checkouts may share this cache: one builds the template, the others wait.
+    exec {lock}>"$HMS_CACHE/template.lock"
+    flock "$lock"
     if ! db_exists "$CORE_TEMPLATE"; then
         dropdb --if-exists "${CORE_TEMPLATE}_tmp"
         install_modules "${CORE_TEMPLATE}_tmp" "$deps" "$HMS_CACHE/install-core.log"
@@ -222,6 +225,7 @@ ensure_core_template() {
         [ -d "$HMS_DATA_DIR/filestore/${CORE_TEMPLATE}_tmp" ] \
             && mv "$HMS_DATA_DIR/filestore/${CORE_TEMPLATE}_tmp" "$HMS_DATA_DIR/filestore/$CORE_TEMPLATE"
     fi
+    flock -u "$lock"
 }
 
 setup_all() {
