@@ -137,7 +137,7 @@ CONF
     export PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=postgres
     psql -qAt -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'odoo'" | grep -q 1 \
         || psql -q -d postgres -c "CREATE ROLE odoo LOGIN SUPERUSER"
-    export PGUSER=$DB_USER
+    export PGUSER=$DB_USER PGOPTIONS="-c client_min_messages=warning"
 }
 
 # The Odoo configuration the scripts run with for database $1; config/odoo.conf is the template.
