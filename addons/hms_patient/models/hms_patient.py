@@ -44,6 +44,14 @@ class HmsPatient(models.Model):
         [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")],
         tracking=True,
     )
+    guardian_partner_ids = fields.Many2many(
+        "res.partner",
+        "hms_patient_guardian_partner_rel",
+        "patient_id",
+        "partner_id",
+        string="Guardians",
+        help="People who manage this patient's record, e.g. in the portal for a child.",
+    )
 
     _sql_constraints = [
         (
