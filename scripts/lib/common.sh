@@ -58,6 +58,13 @@ find_odoo() {
     export ODOO_PATH
 }
 
+# pip, without the notes about unreachable local indexes some machines configure.
+pip_quiet() {
+    local status=0
+    "$@" > >(grep -v "is ignored: it is neither a file nor a directory" >&2) 2>&1 || status=$?
+    return "$status"
+}
+
 # One virtualenv per (python, Odoo requirements, our requirements) triple.
 ensure_venv() {
     local py key
@@ -72,8 +79,8 @@ ensure_venv() {
         # Odoo's pinned cbor2 and gevent need pkg_resources: setuptools<81, also in build envs.
         printf 'setuptools<81\n' >"$VENV/constraints.txt"
         export PIP_CONSTRAINT="$VENV/constraints.txt" PIP_BUILD_CONSTRAINT="$VENV/constraints.txt"
-        "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81'
-        "$VENV/bin/pip" install -q -r "$ODOO_PATH/requirements.txt" \
+        pip_quiet "$VENV/bin/pip" install -q --upgrade pip wheel 'setuptools<81'
+        pip_quiet "$VENV/bin/pip" install -q -r "$ODOO_PATH/requirements.txt" \
             -r "$HMS_ROOT/requirements.txt" -r "$HMS_ROOT/tests/requirements.txt"
         # Odoo importable from the venv without touching its tree.
         printf '%s\n' "$ODOO_PATH" >"$("$VENV/bin/python" -c 'import site; print(site.getsitepackages()[0])')/odoo-tree.pth"
@@ -92,8 +99,8 @@ ensure_lint_venv() {
         log "building the static-check environment in $LINT_VENV (first run only)"
         rm -rf "$LINT_VENV"
         "${HMS_PYTHON:-python3}" -m venv "$LINT_VENV"
-        "$LINT_VENV/bin/pip" install -q --upgrade pip
-        "$LINT_VENV/bin/pip" install -q -r "$HMS_ROOT/tests/requirements-lint.txt"
+        pip_quiet "$LINT_VENV/bin/pip" install -q --upgrade pip
+        pip_quiet "$LINT_VENV/bin/pip" install -q -r "$HMS_ROOT/tests/requirements-lint.txt"
         touch "$LINT_VENV/.complete"
     fi
 }
