@@ -133,7 +133,7 @@ class TestAccessRpc(HmsCommon, HttpCase):
         self.assertEqual(self.env["hms.practitioner"].browse(new_id).company_ids, self.clinic_a)
 
     def test_rpc_malformed_call(self):
-        with mute_logger("odoo.http"):
+        with mute_logger("odoo.http", "odoo.sql_db"):
             with self.assertRaises(xmlrpc.client.Fault):
                 self.rpc(self.manager, "hms.practitioner", "write", "not-a-list", {"name": 3})
             with self.assertRaises(xmlrpc.client.Fault):

@@ -12,12 +12,19 @@ import os
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from odoo import _
 from odoo.exceptions import UserError
 from odoo.tools import config
+from odoo.tools.translate import LazyTranslate
 
 KEY_OPTION = "hms_encryption_keys"
 KEY_ENV = "HMS_ENCRYPTION_KEYS"
+
+# No env here: messages take the request's language, else English.
+_lt = LazyTranslate(__name__, default_lang="en_US")
+
+
+def _error(message, **values):
+    return UserError(str(_lt(message, **values)))
 
 
 def configured_keys():
@@ -29,19 +36,17 @@ def configured_keys():
 def _cipher(raw_keys):
     keys = [key.strip() for key in raw_keys.split(",") if key.strip()]
     if not keys:
-        raise UserError(
-            _(
-                "No encryption key is configured: set %(option)s in the server "
-                "configuration (or %(env)s) before storing confidential data.",
-                option=KEY_OPTION,
-                env=KEY_ENV,
-            )
+        raise _error(
+            "No encryption key is configured: set %(option)s in the server "
+            "configuration (or %(env)s) before storing confidential data.",
+            option=KEY_OPTION,
+            env=KEY_ENV,
         )
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as exc:
-        raise UserError(
-            _("The configured encryption key %(option)s is malformed.", option=KEY_OPTION)
+        raise _error(
+            "The configured encryption key %(option)s is malformed.", option=KEY_OPTION
         ) from exc
 
 
@@ -59,12 +64,10 @@ def decrypt(token):
     try:
         return _cipher(configured_keys()).decrypt(token.encode()).decode()
     except InvalidToken as exc:
-        raise UserError(
-            _(
-                "Confidential data cannot be decrypted with the configured keys. "
-                "Check %(option)s in the server configuration.",
-                option=KEY_OPTION,
-            )
+        raise _error(
+            "Confidential data cannot be decrypted with the configured keys. "
+            "Check %(option)s in the server configuration.",
+            option=KEY_OPTION,
         ) from exc
 
 
@@ -75,9 +78,7 @@ def rotate(token):
     try:
         return _cipher(configured_keys()).rotate(token.encode()).decode()
     except InvalidToken as exc:
-        raise UserError(
-            _("A token cannot be rotated: none of the configured keys opens it.")
-        ) from exc
+        raise _error("A token cannot be rotated: none of the configured keys opens it.") from exc
 
 
 def generate_key():
