@@ -17,9 +17,6 @@ class HmsPractitioner(models.Model):
     user_id = fields.Many2one(
         related="resource_id.user_id", store=True, readonly=False, string="User", tracking=True
     )
-    tz = fields.Selection(
-        default=lambda self: self.env.context.get("tz") or self.env.user.tz or "UTC"
-    )
     title = fields.Char(help="How the practitioner is addressed, e.g. Dr.")
     licence_number = fields.Char("Licence Number", tracking=True, copy=False)
     specialty_ids = fields.Many2many(
