@@ -9,6 +9,9 @@ from odoo.exceptions import UserError, ValidationError
 # Contact data a patient (or their guardian) may change from the portal.
 PORTAL_FIELDS = ("email", "phone", "mobile", "street", "street2", "city", "zip", "lang")
 PHONE_FIELDS = ("phone", "mobile")
+FRONT_DESK = "hms_base.group_hms_receptionist"
+# The allergy banner: front desk and pharmacists; lab and billing see demographics only.
+ALLERGY_READERS = "hms_base.group_hms_receptionist,hms_base.group_hms_pharmacist"
 
 
 class HmsPatient(models.Model):
@@ -91,11 +94,22 @@ class HmsPatient(models.Model):
         help="People who manage this patient's record, e.g. in the portal for a child.",
     )
     contact_ids = fields.One2many("hms.patient.contact", "patient_id", "Emergency Contacts")
-    identifier_ids = fields.One2many("hms.patient.identifier", "patient_id", "Identifiers")
-    insurance_ids = fields.One2many("hms.patient.insurance", "patient_id", "Insurance Policies")
-    document_ids = fields.One2many("hms.patient.document", "patient_id", "Documents")
-    document_count = fields.Integer(compute="_compute_document_count")
-    allergy_ids = fields.One2many("hms.patient.allergy", "patient_id", "Allergies")
+    identifier_ids = fields.One2many(
+        "hms.patient.identifier", "patient_id", "Identifiers", groups="base.group_user"
+    )
+    insurance_ids = fields.One2many(
+        "hms.patient.insurance",
+        "patient_id",
+        "Insurance Policies",
+        groups="hms_base.group_hms_receptionist,hms_base.group_hms_billing_clerk",
+    )
+    document_ids = fields.One2many(
+        "hms.patient.document", "patient_id", "Documents", groups=FRONT_DESK
+    )
+    document_count = fields.Integer(compute="_compute_document_count", groups=FRONT_DESK)
+    allergy_ids = fields.One2many(
+        "hms.patient.allergy", "patient_id", "Allergies", groups=ALLERGY_READERS
+    )
     condition_ids = fields.One2many(
         "hms.patient.condition",
         "patient_id",
@@ -104,11 +118,13 @@ class HmsPatient(models.Model):
     )
     allergy_banner = fields.Char(
         compute="_compute_allergy_banner",
+        groups=ALLERGY_READERS,
         help="Active allergies and their severity, shown on top of the patient's record.",
     )
     duplicate_ids = fields.Many2many(
         "hms.patient",
         compute="_compute_duplicate_ids",
+        groups=FRONT_DESK,
         string="Possible Duplicates",
         help="Patients of the same clinic with the same name and date of birth, "
         "or the same phone number or identifier.",

@@ -92,6 +92,9 @@ class TestPatientAccess(HmsPatientCase):
             user = self.users[role]
             with self.subTest(role=role):
                 self.assertEqual(self.patient_a.with_user(user).name, "Alice Test")
+                values = self.patient_a.with_user(user).read()[0]
+                self.assertNotIn("allergy_ids", values)
+                self.assertNotIn("condition_ids", values)
                 for record in (self.allergy, self.condition):
                     with DENIED, self.assertRaises(AccessError):
                         record.with_user(user).read(["patient_id"])
@@ -122,6 +125,14 @@ class TestPatientAccess(HmsPatientCase):
         self.assertEqual(
             self.patient_dependant.with_user(self.portal_guardian).mrn, self.patient_dependant.mrn
         )
+        patient = self.patient_a.with_user(self.portal_patient_a)
+        values = patient.read(["mrn", "name", "phone", "contact_ids", "guardian_partner_ids"])[0]
+        self.assertEqual(values["mrn"], self.patient_a.mrn)
+        visible = patient.fields_get()
+        for fname in ("allergy_ids", "allergy_banner", "condition_ids", "insurance_ids"):
+            self.assertNotIn(fname, visible)
+            with DENIED, self.assertRaises(AccessError):
+                patient.read([fname])
         with DENIED, self.assertRaises(AccessError):
             self.patient_b.with_user(self.portal_patient_a).read(["name"])
         with DENIED, self.assertRaises(AccessError):
