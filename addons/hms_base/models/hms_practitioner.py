@@ -17,9 +17,6 @@ class HmsPractitioner(models.Model):
     user_id = fields.Many2one(
         related="resource_id.user_id", store=True, readonly=False, string="User", tracking=True
     )
-    tz = fields.Selection(
-        default=lambda self: self.env.context.get("tz") or self.env.user.tz or "UTC"
-    )
     title = fields.Char(help="How the practitioner is addressed, e.g. Dr.")
     licence_number = fields.Char("Licence Number", tracking=True, copy=False)
     specialty_ids = fields.Many2many(
@@ -76,6 +73,13 @@ class HmsPractitioner(models.Model):
                         name=practitioner.name,
                     )
                 )
+
+    @api.onchange("resource_calendar_id")
+    def _onchange_resource_calendar_id_tz(self):
+        # No default on tz: resource.mixin hands the given tz to the resource, a default would
+        # then overwrite it.
+        if self.resource_calendar_id and not self.tz:
+            self.tz = self.resource_calendar_id.tz
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -27,6 +27,18 @@ class TestPractitioner(HmsCase):
             practitioner.consultation_product_id, self.env.ref("hms_base.product_consultation")
         )
 
+    def test_keeps_the_time_zone_given(self):
+        practitioner = self.env["hms.practitioner"].create(
+            {
+                "name": "Night Shift",
+                "tz": "America/Chicago",
+                "resource_calendar_id": self.calendar_a.id,
+            }
+        )
+        self.assertEqual(practitioner.tz, "America/Chicago")
+        self.assertEqual(practitioner.resource_id.tz, "America/Chicago")
+        self.assertEqual(self.practitioner_a.tz, "UTC")
+
     def test_main_clinic_must_be_one_of_the_clinics(self):
         with self.assertRaises(ValidationError):
             self.practitioner_a.company_ids = [Command.set(self.clinic_b.ids)]
