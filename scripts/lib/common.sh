@@ -214,11 +214,12 @@ install_modules() {
     python "$HMS_ROOT/scripts/check_install_log.py" "$logfile"
 }
 
-# A template database with only Odoo's own modules, keyed by their versions.
+# A template database with only Odoo's own modules, keyed by their versions and the
+# configuration template (database creation options such as unaccent).
 ensure_core_template() {
     local deps key lock
     deps=$(core_dependencies)
-    key=$( { echo "$deps"; cat "$ODOO_PATH/odoo/release.py"; for m in ${deps//,/ }; do
+    key=$( { echo "$deps"; cat "$ODOO_PATH/odoo/release.py" "$HMS_ROOT/config/odoo.conf"; for m in ${deps//,/ }; do
               cat "$ODOO_PATH/addons/$m/__manifest__.py" "$ODOO_PATH/odoo/addons/$m/__manifest__.py" 2>/dev/null || true; done
            } | sha1sum | cut -c1-10)
     CORE_TEMPLATE="hms_core_$key"

@@ -22,22 +22,18 @@ class TestPractitioner(HmsCase):
         self.assertEqual(practitioner.resource_id.name, "Grace Okafor")
         self.assertEqual(practitioner.resource_id.calendar_id, self.calendar_a)
         self.assertEqual(practitioner.company_id, self.clinic_a)
+        self.assertEqual(practitioner.tz, "UTC", "the resource's default: the user's time zone")
         self.assertEqual(practitioner.company_ids, self.clinic_a, "main clinic is a clinic")
         self.assertEqual(
             practitioner.consultation_product_id, self.env.ref("hms_base.product_consultation")
         )
 
-    def test_keeps_the_time_zone_given(self):
+    def test_time_zone_given_is_kept(self):
         practitioner = self.env["hms.practitioner"].create(
-            {
-                "name": "Night Shift",
-                "tz": "America/Chicago",
-                "resource_calendar_id": self.calendar_a.id,
-            }
+            {"name": "Chicago", "tz": "America/Chicago", "resource_calendar_id": self.calendar_a.id}
         )
         self.assertEqual(practitioner.tz, "America/Chicago")
         self.assertEqual(practitioner.resource_id.tz, "America/Chicago")
-        self.assertEqual(self.practitioner_a.tz, "UTC")
 
     def test_main_clinic_must_be_one_of_the_clinics(self):
         with self.assertRaises(ValidationError):

@@ -1,7 +1,17 @@
+import re
+from datetime import datetime
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+# Contact data a patient (or their guardian) may change from the portal.
+PORTAL_FIELDS = ("email", "phone", "mobile", "street", "street2", "city", "zip", "lang")
+PHONE_FIELDS = ("phone", "mobile")
+FRONT_DESK = "hms_base.group_hms_receptionist"
+# The allergy banner: front desk and pharmacists; lab and billing see demographics only.
+ALLERGY_READERS = "hms_base.group_hms_receptionist,hms_base.group_hms_pharmacist"
 
 
 class HmsPatient(models.Model):
@@ -25,7 +35,7 @@ class HmsPatient(models.Model):
         "Medical Record Number",
         readonly=True,
         copy=False,
-        index=True,
+        index="trigram",
         default="/",
         help="Given by the clinic's own sequence when the patient is registered; never reused.",
     )
@@ -38,11 +48,42 @@ class HmsPatient(models.Model):
         tracking=True,
     )
     active = fields.Boolean(default=True, tracking=True)
-    birthdate = fields.Date("Date of Birth", tracking=True)
+    state = fields.Selection(
+        [("to_verify", "To Verify"), ("active", "Verified")],
+        "Registration Status",
+        default="active",
+        required=True,
+        tracking=True,
+        help="Patients who registered themselves in the portal wait for the front desk "
+        "to check their identity.",
+    )
+    birthdate = fields.Date("Date of Birth", tracking=True, index=True)
     age = fields.Integer(compute="_compute_age")
     gender = fields.Selection(
         [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")],
         tracking=True,
+    )
+    blood_group = fields.Selection(
+        [
+            ("a+", "A+"),
+            ("a-", "A-"),
+            ("b+", "B+"),
+            ("b-", "B-"),
+            ("ab+", "AB+"),
+            ("ab-", "AB-"),
+            ("o+", "O+"),
+            ("o-", "O-"),
+        ],
+        tracking=True,
+    )
+    marital_status = fields.Selection(
+        [
+            ("single", "Single"),
+            ("married", "Married"),
+            ("partner", "Domestic Partnership"),
+            ("divorced", "Divorced"),
+            ("widowed", "Widowed"),
+        ]
     )
     guardian_partner_ids = fields.Many2many(
         "res.partner",
@@ -52,6 +93,62 @@ class HmsPatient(models.Model):
         string="Guardians",
         help="People who manage this patient's record, e.g. in the portal for a child.",
     )
+    contact_ids = fields.One2many("hms.patient.contact", "patient_id", "Emergency Contacts")
+    identifier_ids = fields.One2many(
+        "hms.patient.identifier", "patient_id", "Identifiers", groups="base.group_user"
+    )
+    insurance_ids = fields.One2many(
+        "hms.patient.insurance",
+        "patient_id",
+        "Insurance Policies",
+        groups="hms_base.group_hms_receptionist,hms_base.group_hms_billing_clerk",
+    )
+    document_ids = fields.One2many(
+        "hms.patient.document", "patient_id", "Documents", groups=FRONT_DESK
+    )
+    document_count = fields.Integer(compute="_compute_document_count", groups=FRONT_DESK)
+    allergy_ids = fields.One2many(
+        "hms.patient.allergy", "patient_id", "Allergies", groups=ALLERGY_READERS
+    )
+    condition_ids = fields.One2many(
+        "hms.patient.condition",
+        "patient_id",
+        "Medical History",
+        groups="hms_base.group_hms_doctor",
+    )
+    allergy_banner = fields.Char(
+        compute="_compute_allergy_banner",
+        groups=ALLERGY_READERS,
+        help="Active allergies and their severity, shown on top of the patient's record.",
+    )
+    duplicate_ids = fields.Many2many(
+        "hms.patient",
+        compute="_compute_duplicate_ids",
+        groups=FRONT_DESK,
+        string="Possible Duplicates",
+        help="Patients of the same clinic with the same name and date of birth, "
+        "or the same phone number or identifier.",
+    )
+    duplicate_reason = fields.Char(
+        "Reason to Keep Despite Duplicates",
+        tracking=True,
+        help="Required when the patient looks like another one of the clinic.",
+    )
+    merged_into_id = fields.Many2one(
+        "hms.patient",
+        "Merged Into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+    )
+    search_key = fields.Char(
+        "Patient",
+        compute="_compute_search_key",
+        search="_search_search_key",
+        help="Front desk search: MRN, name fragment, phone in any format, identifier "
+        "or date of birth.",
+    )
 
     _sql_constraints = [
         (
@@ -60,6 +157,18 @@ class HmsPatient(models.Model):
             "This medical record number is already used in this clinic.",
         ),
     ]
+
+    def init(self):
+        # Front-desk name search: Odoo wraps ilike in unaccent() when the extension is
+        # there, so the trigram index must be on the same expression to be used.
+        expression = self.env.registry.unaccent("name")
+        tools.create_index(
+            self.env.cr,
+            "res_partner_name_hms_trgm_index",
+            "res_partner",
+            [f"{expression} gin_trgm_ops"],
+            method="gin",
+        )
 
     @api.depends("birthdate")
     def _compute_age(self):
@@ -75,6 +184,35 @@ class HmsPatient(models.Model):
                 else patient.name
             )
 
+    def _compute_document_count(self):
+        counts = dict(
+            self.env["hms.patient.document"]._read_group(
+                [("patient_id", "in", self.ids)], ["patient_id"], ["__count"]
+            )
+        )
+        for patient in self:
+            patient.document_count = counts.get(patient, 0)
+
+    @api.depends("allergy_ids.allergen", "allergy_ids.severity", "allergy_ids.status")
+    def _compute_allergy_banner(self):
+        for patient in self:
+            allergies = patient.allergy_ids.filtered(lambda a: a.status == "active")
+            patient.allergy_banner = ", ".join(allergies.mapped("banner_label"))
+
+    @api.depends("name", "birthdate", "phone", "mobile", "identifier_ids.value", "company_id")
+    def _compute_duplicate_ids(self):
+        for patient in self:
+            patient.duplicate_ids = patient._find_duplicates()
+
+    def _compute_search_key(self):
+        for patient in self:
+            patient.search_key = patient.mrn
+
+    def _search_search_key(self, operator, value):
+        if operator not in ("ilike", "=") or not isinstance(value, str) or not value.strip():
+            raise UserError(self.env._("The patient search accepts a text to look for."))
+        return self._front_desk_domain(value.strip())
+
     @api.constrains("birthdate")
     def _check_birthdate(self):
         today = fields.Date.context_today(self)
@@ -84,12 +222,188 @@ class HmsPatient(models.Model):
                     self.env._("Date of Birth: %(date)s is in the future.", date=patient.birthdate)
                 )
 
+    def _check_duplicates(self):
+        for patient in self:
+            if patient.active and not patient.duplicate_reason and patient.duplicate_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Possible duplicate of %(patients)s (same name and date of birth, "
+                        "phone or identifier). Check the existing record, or give a reason "
+                        "to keep both in 'Reason to Keep Despite Duplicates'.",
+                        patients=", ".join(patient.duplicate_ids.mapped("display_name")),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         Sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            self._normalize_vals(vals, company)
             if vals.get("mrn", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["mrn"] = Sequence._hms_next_by_code("hms.patient", company)
             vals.setdefault("type", "contact")
-        return super().create(vals_list)
+        patients = super().create(vals_list)
+        patients._check_duplicates()
+        return patients
+
+    def write(self, vals):
+        if any(fname in vals for fname in (*PHONE_FIELDS, "name")):
+            self._normalize_vals(vals, self.company_id[:1] or self.env.company)
+        result = super().write(vals)
+        if {"name", "birthdate", "active", "duplicate_reason", *PHONE_FIELDS} & vals.keys():
+            self._check_duplicates()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_referenced(self):
+        for patient in self:
+            references = patient._get_references()
+            if references:
+                raise UserError(
+                    self.env._(
+                        "%(patient)s cannot be deleted: %(models)s refer to this patient. "
+                        "Archive the patient instead.",
+                        patient=patient.display_name,
+                        models=", ".join(sorted(references)),
+                    )
+                )
+
+    def action_verify(self):
+        """Confirm the identity of a patient who registered in the portal."""
+        self.filtered(lambda p: p.state == "to_verify").write({"state": "active"})
+
+    def action_view_documents(self):
+        """Open the documents of this patient."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hms_patient.hms_patient_document_action"
+        )
+        action["domain"] = [("patient_id", "=", self.id)]
+        action["context"] = {"default_patient_id": self.id}
+        return action
+
+    def action_merge(self):
+        """Open the merge wizard on the selected patients."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hms.patient.merge",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    @api.model
+    def _normalize_phone(self, number, company, fname="phone"):
+        """Return ``number`` in E.164 for the clinic's country, or raise naming ``fname``."""
+        if not number:
+            return number
+        try:
+            return self._phone_format_number(
+                number, country=company.country_id, force_format="E164", raise_exception=True
+            )
+        except UserError as error:
+            label = self._fields[fname].string if fname in self._fields else fname
+            raise ValidationError(f"{label}: {error}") from error
+
+    @api.model
+    def _normalize_vals(self, vals, company):
+        for fname in PHONE_FIELDS:
+            if vals.get(fname):
+                vals[fname] = self._normalize_phone(vals[fname], company, fname)
+        if vals.get("name"):
+            vals["name"] = " ".join(vals["name"].split())
+
+    @api.model
+    def _normalize_identifier(self, value):
+        return re.sub(r"[\s\-./]", "", value or "").upper()
+
+    def _find_duplicates(self):
+        """Active patients of the same clinic that are likely the same person."""
+        self.ensure_one()
+        alternatives = []
+        if self.name and self.birthdate:
+            alternatives.append(
+                ["&", ("name", "=ilike", self.name), ("birthdate", "=", self.birthdate)]
+            )
+        phones = [number for number in (self.phone, self.mobile) if number]
+        if phones:
+            alternatives += [[("phone", "in", phones)], [("mobile", "in", phones)]]
+        identifiers = self.identifier_ids.filtered("value")
+        for identifier in identifiers:
+            alternatives.append(
+                [
+                    ("identifier_ids.type_id", "=", identifier.type_id.id),
+                    ("identifier_ids.value", "=", identifier.value),
+                ]
+            )
+        if not alternatives or not self.company_id:
+            return self.browse()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("id", "not in", self._origin.ids or self.ids),
+        ]
+        domain += ["|"] * (len(alternatives) - 1) + [term for alt in alternatives for term in alt]
+        return self.search(domain, limit=5)
+
+    @api.model
+    def _front_desk_domain(self, text):
+        """Domain finding patients by MRN, name, phone, identifier or date of birth."""
+        alternatives = [[("mrn", "=ilike", text)], [("name", "ilike", text)]]
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 6:
+            try:
+                number = self._normalize_phone(text, self.env.company)
+            except ValidationError:
+                number = False
+            if number:
+                alternatives += [[("phone", "=", number)], [("mobile", "=", number)]]
+        if digits:
+            alternatives.append([("identifier_ids.value", "=", self._normalize_identifier(text))])
+        birthdate = self._parse_date(text)
+        if birthdate:
+            alternatives.append([("birthdate", "=", birthdate)])
+        return ["|"] * (len(alternatives) - 1) + [term for alt in alternatives for term in alt]
+
+    @api.model
+    def _parse_date(self, text):
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        for pattern in ("%Y-%m-%d", lang.date_format, "%d/%m/%Y", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        return False
+
+    def _get_references(self):
+        """Names of the models whose records point to these patients."""
+        references = set()
+        for field in self._get_patient_reference_fields():
+            if (field.model, field.name) == (self._name, "merged_into_id"):
+                continue
+            Model = self.env[field.model].sudo().with_context(active_test=False)
+            if Model.search_count([(field.name, "in", self.ids)], limit=1):
+                references.add(Model._description)
+        return references
+
+    @api.model
+    def _get_patient_reference_fields(self):
+        """Stored relational fields of persistent models that point to patients."""
+        fields_ = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [
+                    ("relation", "=", self._name),
+                    ("ttype", "in", ("many2one", "many2many")),
+                    ("store", "=", True),
+                ]
+            )
+        )
+        return fields_.filtered(
+            lambda f: (
+                f.model in self.env
+                and not self.env[f.model]._transient
+                and not self.env[f.model]._abstract
+            )
+        )

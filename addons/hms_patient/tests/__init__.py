@@ -1,1 +1,5 @@
+from . import test_access
+from . import test_duplicate
 from . import test_patient
+from . import test_portal
+from . import test_report

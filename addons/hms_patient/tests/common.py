@@ -1,8 +1,17 @@
+from contextlib import contextmanager
+
+from odoo import Command
+from odoo.tests import new_test_user
+
 from odoo.addons.hms_base.tests.common import HmsCase, HmsCommon
 
 
 class HmsPatientCommon(HmsCommon):
-    """The suite's fixture plus one patient per clinic."""
+    """The suite's fixture plus one patient per clinic.
+
+    ``portal_patient_a`` is patient A's own portal account; ``portal_guardian`` is the
+    portal account of a parent who manages ``patient_dependant`` (clinic A).
+    """
 
     @classmethod
     def setup_hms(cls):
@@ -20,6 +29,40 @@ class HmsPatientCommon(HmsCommon):
         cls.patient_b = Patient.create(
             {"name": "Bob Test", "birthdate": "1990-01-01", "company_id": cls.clinic_b.id}
         )
+        cls.portal_patient_a = cls._hms_portal_user("hms_test_alice", cls.patient_a.partner_id)
+        cls.guardian_partner = cls.env["res.partner"].create(
+            {"name": "Gina Guardian", "email": "gina@example.com"}
+        )
+        cls.portal_guardian = cls._hms_portal_user("hms_test_gina", cls.guardian_partner)
+        cls.patient_dependant = Patient.create(
+            {
+                "name": "Dana Dependant",
+                "birthdate": "2018-09-30",
+                "company_id": cls.clinic_a.id,
+                "guardian_partner_ids": [Command.link(cls.guardian_partner.id)],
+            }
+        )
+
+    @classmethod
+    def _hms_portal_user(cls, login, partner):
+        return new_test_user(
+            cls.env,
+            login=login,
+            password=f"{login}-Secret-2026",
+            groups="base.group_portal",
+            partner_id=partner.id,
+            name=partner.name,
+            company_id=cls.clinic_a.id,
+            company_ids=[Command.set(cls.clinic_a.ids)],
+            tz="UTC",
+        )
+
+    @contextmanager
+    def assertRaisesMessage(self, exception, regex):
+        """``assertRaises`` (which rolls back to a savepoint) that also checks the message."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
 
 
 class HmsPatientCase(HmsPatientCommon, HmsCase):

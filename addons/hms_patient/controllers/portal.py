@@ -1,0 +1,112 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers import portal
+
+from ..models.hms_patient import PORTAL_FIELDS
+
+CONTACT_FIELDS = ("name", "relationship", "phone", "email")
+
+
+class PatientPortal(portal.CustomerPortal):
+    """My profile and my dependants: contact data and emergency contacts only."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "patient_count" in counters:
+            Patient = request.env["hms.patient"]
+            values["patient_count"] = (
+                Patient.search_count(self._patient_domain()) if Patient.has_access("read") else 0
+            )
+        return values
+
+    def _patient_domain(self):
+        partner = request.env.user.partner_id
+        return ["|", ("partner_id", "=", partner.id), ("guardian_partner_ids", "in", partner.ids)]
+
+    def _patient_check_access(self, patient_id):
+        """The patient, sudoed, if the portal user may see it; 404 otherwise (forged ids)."""
+        try:
+            return self._document_check_access("hms.patient", patient_id)
+        except (AccessError, MissingError) as error:
+            raise request.not_found() from error
+
+    @http.route(["/my/patients"], type="http", auth="user", website=True)
+    def portal_my_patients(self, **_kw):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "patients": request.env["hms.patient"].search(self._patient_domain()),
+                "page_name": "patients",
+            }
+        )
+        return request.render("hms_patient.portal_my_patients", values)
+
+    @http.route(
+        ["/my/patients/<int:patient_id>"], type="http", auth="user", methods=["GET"], website=True
+    )
+    def portal_my_patient(self, patient_id, error=None, **_kw):
+        patient = self._patient_check_access(patient_id)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "patient": patient,
+                "page_name": "patient",
+                "error": error,
+                "relationships": patient.contact_ids._fields["relationship"]._description_selection(
+                    request.env
+                ),
+            }
+        )
+        return request.render("hms_patient.portal_my_patient", values)
+
+    @http.route(
+        ["/my/patients/<int:patient_id>"], type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_my_patient_update(self, patient_id, **post):
+        patient = self._patient_check_access(patient_id)
+        values = {fname: post[fname].strip() for fname in PORTAL_FIELDS if fname in post}
+        return self._portal_write(patient, lambda: patient.write(values))
+
+    @http.route(
+        ["/my/patients/<int:patient_id>/contacts"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_patient_contact_add(self, patient_id, **post):
+        patient = self._patient_check_access(patient_id)
+        values = {fname: post.get(fname, "").strip() for fname in CONTACT_FIELDS}
+        values["patient_id"] = patient.id
+        if not values["name"] or not values["phone"]:
+            return self.portal_my_patient(
+                patient.id, error=request.env._("Name and phone of the contact are required.")
+            )
+        return self._portal_write(
+            patient, lambda: request.env["hms.patient.contact"].create(values)
+        )
+
+    @http.route(
+        ["/my/patients/<int:patient_id>/contacts/<int:contact_id>/delete"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_patient_contact_delete(self, patient_id, contact_id, **_post):
+        patient = self._patient_check_access(patient_id)
+        contact = patient.contact_ids.filtered(lambda c: c.id == contact_id)
+        if not contact:
+            raise request.not_found()
+        return self._portal_write(patient, contact.unlink)
+
+    def _portal_write(self, patient, operation):
+        """Run ``operation`` in a savepoint; show the validation error on the profile page."""
+        try:
+            with request.env.cr.savepoint():
+                operation()
+        except (ValidationError, ValueError) as error:
+            return self.portal_my_patient(patient.id, error=str(error))
+        return request.redirect(f"/my/patients/{patient.id}")
