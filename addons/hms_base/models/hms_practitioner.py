@@ -74,13 +74,6 @@ class HmsPractitioner(models.Model):
                     )
                 )
 
-    @api.onchange("resource_calendar_id")
-    def _onchange_resource_calendar_id_tz(self):
-        # No default on tz: resource.mixin hands the given tz to the resource, a default would
-        # then overwrite it.
-        if self.resource_calendar_id and not self.tz:
-            self.tz = self.resource_calendar_id.tz
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
