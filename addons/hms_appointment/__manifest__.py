@@ -1,0 +1,26 @@
+{
+    "name": "Hospital: Appointments",
+    "summary": "Schedules, booking without double booking, waiting-room queue, reminders, "
+    "portal booking",
+    "version": "18.0.1.0.0",
+    "category": "Services/Hospital",
+    "website": "https://hms.example.org",
+    "author": "HMS Odoo Contributors",
+    "license": "LGPL-3",
+    "depends": ["hms_patient", "sms"],
+    "data": [
+        "security/hms_appointment_groups.xml",
+        "security/ir.model.access.csv",
+        "security/hms_appointment_security.xml",
+        "data/hms_appointment_data.xml",
+        "data/hms_appointment_templates.xml",
+        "views/hms_appointment_views.xml",
+        "views/hms_appointment_type_views.xml",
+        "views/hms_appointment_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/hms_appointment_portal_templates.xml",
+        "views/hms_appointment_menus.xml",
+    ],
+    "demo": ["demo/hms_appointment_demo.xml"],
+    "installable": True,
+}

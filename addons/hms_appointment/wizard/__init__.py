@@ -1,0 +1,2 @@
+from . import hms_appointment_booking
+from . import hms_appointment_cancel

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Benchmark of hms_appointment on generated data.
+
+Usage (inside the HMS virtualenv, against a database where the HMS addons are installed):
+    python scripts/bench/bench_appointments.py -c <odoo.conf> -d <db> --size 200000 --clients 16
+
+1. Generates ``--size`` past appointments with INSERT ... SELECT generate_series (spread over the
+   practitioners of the database, plus one booking an hour for the measured practitioner over
+   the next 30 days), then ANALYZE.
+2. Free-slot search over 30 days for one practitioner through the ORM (``_hms_free_slots``):
+   p50/p95 against a bare-ORM baseline (search_read of the same appointments).
+3. Starts odoo-bin with --workers=2 on a free port; ``--clients`` threads book the same
+   practitioner's free slots over XML-RPC; reports throughput and the double bookings found in
+   the database afterwards (must be 0).
+4. Queue board load (the kanban's search_read) against a bare search_count.
+"""
+
+import argparse
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import xmlrpc.client
+from datetime import datetime, timedelta
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+BENCH_LOGIN = "bench_receptionist"
+# A fresh password each run: the bench user exists only in the bench database.
+BENCH_PASSWORD = secrets.token_urlsafe(16)
+
+
+def timed(function, runs):
+    durations = []
+    for _run in range(runs):
+        start = time.perf_counter()
+        function()
+        durations.append((time.perf_counter() - start) * 1000)
+    durations.sort()
+    return statistics.median(durations), durations[int(len(durations) * 0.95) - 1]
+
+
+def generate(env, size):
+    """Past appointments in bulk, and one booking an hour ahead for the measured practitioner."""
+    cr = env.cr
+    practitioner = env["hms.practitioner"].create(
+        {
+            "name": "Bench Practitioner",
+            "tz": "UTC",
+            "resource_calendar_id": env["resource.calendar"]
+            .create({"name": "Bench hours", "tz": "UTC"})
+            .id,
+        }
+    )
+    patient = env["hms.patient"].create({"name": "Bench Patient"})
+    kind = env.ref("hms_appointment.appointment_type_consultation")
+    practitioners = env["hms.practitioner"].search([]).ids
+    cr.execute(
+        """
+        INSERT INTO hms_appointment (name, patient_id, practitioner_id, company_id,
+                    appointment_type_id, start, stop, state, source, color, triage_rank,
+                    waited_minutes, no_show_rate, create_date, write_date, create_uid, write_uid)
+        SELECT 'BENCH/' || n, %(patient)s, (%(practitioners)s::int[])[1 + n %% %(count)s],
+               %(company)s, %(kind)s,
+               date_trunc('hour', now()::timestamp) - interval '400 days'
+                   - (n / %(count)s) * interval '30 minutes',
+               date_trunc('hour', now()::timestamp) - interval '400 days'
+                   - (n / %(count)s) * interval '30 minutes' + interval '30 minutes',
+               'done', 'desk', 7, 3, 0, 0, now(), now(), 1, 1
+          FROM generate_series(1, %(size)s) AS n
+        """,
+        {
+            "patient": patient.id,
+            "practitioners": practitioners,
+            "count": len(practitioners),
+            "company": patient.company_id.id,
+            "kind": kind.id,
+            "size": size,
+        },
+    )
+    # Half of the measured practitioner's time ahead is taken: one booking at every full hour.
+    cr.execute(
+        """
+        INSERT INTO hms_appointment (name, patient_id, practitioner_id, company_id,
+                    appointment_type_id, start, stop, state, source, color, triage_rank,
+                    waited_minutes, no_show_rate, create_date, write_date, create_uid, write_uid)
+        SELECT 'BENCH/F' || n, %(patient)s, %(practitioner)s, %(company)s, %(kind)s,
+               date_trunc('hour', now()::timestamp) + n * interval '1 hour',
+               date_trunc('hour', now()::timestamp) + n * interval '1 hour' + interval '30 minutes',
+               'confirmed', 'desk', 10, 3, 0, 0, now(), now(), 1, 1
+          FROM generate_series(1, 24 * 30) AS n
+        """,
+        {
+            "patient": patient.id,
+            "practitioner": practitioner.id,
+            "company": patient.company_id.id,
+            "kind": kind.id,
+        },
+    )
+    cr.execute("ANALYZE hms_appointment")
+    return practitioner, patient, kind
+
+
+def bench_slots(env, practitioner, kind, runs):
+    start = datetime.now().replace(microsecond=0)
+    stop = start + timedelta(days=30)
+
+    def slot_search():
+        env.invalidate_all()
+        practitioner._hms_free_slots(start, stop, kind)
+
+    def baseline():
+        env.invalidate_all()
+        env["hms.appointment"].search_read(
+            [
+                ("practitioner_id", "=", practitioner.id),
+                ("start", "<", stop),
+                ("stop", ">", start),
+            ],
+            ["start", "stop"],
+        )
+
+    return (
+        timed(slot_search, runs),
+        timed(baseline, runs),
+        len(practitioner._hms_free_slots(start, stop, kind)),
+    )
+
+
+def bench_queue(env, runs):
+    Appointment = env["hms.appointment"]
+    domain = [("state", "in", ("checked_in", "in_consultation"))]
+    fields = ["queue_ticket_display", "patient_id", "practitioner_id", "state", "waiting_minutes"]
+
+    def board():
+        env.invalidate_all()
+        Appointment.search_read(domain, fields, order="triage_rank, checkin_date, id")
+
+    def baseline():
+        env.invalidate_all()
+        Appointment.search_count(domain)
+
+    return timed(board, runs), timed(baseline, runs)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_concurrent_booking(args, booking, slots):
+    """``booking``: the ids of the appointment to book, ``slots``: (start, stop) to fight for."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            odoo.tools.config["root_path"] + "/../odoo-bin",
+            "-c",
+            args.config,
+            "-d",
+            args.database,
+            "--db-filter",
+            f"^{args.database}$",
+            "--http-port",
+            str(port),
+            "--workers",
+            "2",
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(120):
+            try:
+                xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
+                break
+            except OSError:
+                time.sleep(0.5)
+        uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
+            args.database, BENCH_LOGIN, BENCH_PASSWORD, {}
+        )
+        outcome = {"booked": 0, "refused": 0}
+        lock = threading.Lock()
+
+        def client(seed):
+            proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+            order = list(slots)
+            random.Random(seed).shuffle(order)
+            for start, _stop in order:
+                try:
+                    proxy.execute_kw(
+                        args.database,
+                        uid,
+                        BENCH_PASSWORD,
+                        "hms.appointment",
+                        "create",
+                        [
+                            {
+                                **booking,
+                                "start": start.strftime("%Y-%m-%d %H:%M:%S"),
+                                "source": "phone",
+                            }
+                        ],
+                    )
+                    key = "booked"
+                except xmlrpc.client.Fault:
+                    key = "refused"
+                with lock:
+                    outcome[key] += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return outcome, elapsed
+
+
+def count_double_bookings(cr, practitioner):
+    cr.execute(
+        """
+        SELECT count(*) FROM hms_appointment a JOIN hms_appointment b
+            ON a.practitioner_id = b.practitioner_id AND a.id < b.id
+           AND tsrange(a.start, a.stop) && tsrange(b.start, b.stop)
+         WHERE a.practitioner_id = %s
+           AND a.state NOT IN ('cancelled', 'no_show') AND b.state NOT IN ('cancelled', 'no_show')
+           AND NOT COALESCE(a.is_overbooking, false) AND NOT COALESCE(b.is_overbooking, false)
+        """,
+        [practitioner.id],
+    )
+    return cr.fetchone()[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--size", type=int, default=200_000, help="generated appointments")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        began = time.perf_counter()
+        practitioner, patient, kind = generate(env, args.size)
+        print(f"generated {args.size:,} appointments in {time.perf_counter() - began:.1f} s")
+        cr.execute("SELECT count(*) FROM hms_appointment")
+        print(f"appointments in the database: {cr.fetchone()[0]:,}")
+        bench_user = env["res.users"].search([("login", "=", BENCH_LOGIN)])
+        if bench_user:
+            bench_user.password = BENCH_PASSWORD
+        else:
+            env["res.users"].create(
+                {
+                    "name": "Bench Receptionist",
+                    "login": BENCH_LOGIN,
+                    "password": BENCH_PASSWORD,
+                    "groups_id": [(4, env.ref("hms_base.group_hms_receptionist").id)],
+                }
+            )
+        (slot_p50, slot_p95), (base_p50, base_p95), free = bench_slots(
+            env, practitioner, kind, args.runs
+        )
+        print(
+            f"free-slot search, 30 days ({free} free slots): p50 {slot_p50:.1f} ms, "
+            f"p95 {slot_p95:.1f} ms (bare ORM read of the bookings: p50 {base_p50:.1f} ms, "
+            f"p95 {base_p95:.1f} ms; ratio p95 {slot_p95 / base_p95:.1f}x)"
+        )
+        (queue_p50, queue_p95), (qbase_p50, qbase_p95) = bench_queue(env, args.runs)
+        print(
+            f"queue board load: p50 {queue_p50:.1f} ms, p95 {queue_p95:.1f} ms "
+            f"(bare search_count p50 {qbase_p50:.1f} ms, p95 {qbase_p95:.1f} ms)"
+        )
+        monday = datetime.now() + timedelta(days=1)
+        slots = practitioner._hms_free_slots(monday, monday + timedelta(days=3), kind)[:24]
+        booking = {
+            "patient_id": patient.id,
+            "practitioner_id": practitioner.id,
+            "appointment_type_id": kind.id,
+            "company_id": patient.company_id.id,
+        }
+        cr.commit()
+    outcome, elapsed = bench_concurrent_booking(args, booking, slots)
+    attempts = outcome["booked"] + outcome["refused"]
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        doubles = count_double_bookings(
+            cr, env["hms.practitioner"].browse(booking["practitioner_id"])
+        )
+    print(
+        f"concurrent booking: {args.clients} clients x {len(slots)} slots over XML-RPC "
+        f"(--workers=2): {attempts} attempts in {elapsed:.1f} s = {attempts / elapsed:.1f}/s; "
+        f"booked {outcome['booked']}, refused {outcome['refused']}; double bookings: {doubles}"
+    )
+    return 1 if doubles or outcome["booked"] != len(slots) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
