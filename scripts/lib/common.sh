@@ -156,7 +156,7 @@ write_odoo_conf() {
         -e "s#^data_dir = .*#data_dir = $HMS_DATA_DIR#" \
         -e "s#^db_host = .*#db_host = $DB_HOST#" -e "s#^db_port = .*#db_port = $DB_PORT#" \
         -e "s#^db_user = .*#db_user = $DB_USER#" -e "s#^db_password = .*#db_password = $DB_PASSWORD#" \
-        -e "s#^hms_encryption_keys = .*#hms_encryption_keys = $(encryption_keys)#" \
+        -e "s#^hms_encryption_keys *=.*#hms_encryption_keys = $(encryption_keys)#" \
         -e "s#^dbfilter = .*#dbfilter = ^$1\$#" -e "s#^db_name = .*##" \
         "$HMS_ROOT/config/odoo.conf" >"$ODOO_RC"
     export ODOO_RC

@@ -1,0 +1,341 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.hms_base.tools import crypto
+
+# Clinical content: staff of the clinical roles only. Portal users may read an encounter
+# row (their released summaries) but never these fields; other roles lack the model.
+CLINICAL = "hms_base.group_hms_nurse"
+DOCTOR = "hms_base.group_hms_doctor"
+
+
+class HmsEncounter(models.Model):
+    _name = "hms.encounter"
+    _description = "Encounter"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    def _default_practitioner(self):
+        return self.env["hms.practitioner"].search([("user_id", "=", self.env.uid)], limit=1)
+
+    name = fields.Char("Reference", readonly=True, copy=False, default="/")
+    patient_id = fields.Many2one(
+        "hms.patient",
+        "Patient",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        "Clinic",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    practitioner_id = fields.Many2one(
+        "hms.practitioner",
+        "Practitioner",
+        required=True,
+        index=True,
+        default=_default_practitioner,
+        domain="[('company_ids', 'in', company_id)]",
+        tracking=True,
+    )
+    origin = fields.Selection(
+        [("walk_in", "Walk-in")],
+        required=True,
+        default="walk_in",
+        readonly=True,
+        help="How the patient came: walk-in, or (with appointments) a checked-in appointment.",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")],
+        required=True,
+        default="open",
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    date_start = fields.Datetime("Started", required=True, default=fields.Datetime.now, index=True)
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", "Closed By", readonly=True, copy=False)
+
+    chief_complaint = fields.Char(groups=CLINICAL, tracking=True)
+    symptoms = fields.Text(groups=CLINICAL)
+    history_present_illness = fields.Text("History of Present Illness", groups=CLINICAL)
+    examination = fields.Text(groups=CLINICAL)
+    subjective = fields.Text(groups=CLINICAL)
+    objective = fields.Text(groups=CLINICAL)
+    assessment = fields.Text(groups=CLINICAL)
+    plan = fields.Text(groups=CLINICAL)
+    treatment = fields.Text("Treatment Given", groups=CLINICAL)
+    follow_up_instruction = fields.Text("Follow-up Instructions", groups=CLINICAL)
+    follow_up_date = fields.Date("Follow-up On", groups=CLINICAL)
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "hms_encounter_attachment_rel",
+        "encounter_id",
+        "attachment_id",
+        string="Attachments",
+        groups=CLINICAL,
+    )
+    confidential_note = fields.Text(
+        compute="_compute_confidential_note",
+        inverse="_inverse_confidential_note",
+        groups=DOCTOR,
+        help="Encrypted at rest; only doctors of the patient's care team read it.",
+    )
+    confidential_note_encrypted = fields.Text(copy=False, groups=DOCTOR)
+    has_confidential_note = fields.Boolean(
+        compute="_compute_has_confidential_note", store=True, groups=CLINICAL
+    )
+    is_care_team = fields.Boolean(compute="_compute_is_care_team", groups=CLINICAL)
+
+    vital_ids = fields.One2many("hms.vital", "encounter_id", "Vitals", groups=CLINICAL)
+    diagnosis_ids = fields.One2many(
+        "hms.encounter.diagnosis", "encounter_id", "Diagnoses", groups=CLINICAL
+    )
+    addendum_ids = fields.One2many(
+        "hms.encounter.addendum", "encounter_id", "Addenda", groups=CLINICAL
+    )
+    primary_icd10_id = fields.Many2one(
+        "hms.icd10",
+        "Primary Diagnosis",
+        compute="_compute_primary_icd10_id",
+        store=True,
+        groups=CLINICAL,
+    )
+    patient_problem_ids = fields.Many2many(
+        "hms.encounter.diagnosis",
+        compute="_compute_patient_problem_ids",
+        string="Problem List",
+        groups=CLINICAL,
+        help="The patient's active chronic diagnoses, from every encounter.",
+    )
+    is_summary_released = fields.Boolean(
+        "Summary Released", readonly=True, copy=False, tracking=True, index=True
+    )
+    summary_released_date = fields.Datetime("Released On", readonly=True, copy=False)
+
+    @api.depends("patient_id")
+    def _compute_company_id(self):
+        for encounter in self:
+            encounter.company_id = (
+                encounter.patient_id.company_id or encounter.company_id or self.env.company
+            )
+
+    @api.depends("confidential_note_encrypted")
+    @api.depends_context("uid")
+    def _compute_confidential_note(self):
+        hidden = self.env._("Confidential: readable by the patient's care team only.")
+        for encounter in self:
+            token = encounter.sudo().confidential_note_encrypted
+            if not token:
+                encounter.confidential_note = False
+            elif encounter._hms_is_care_team():
+                encounter.confidential_note = crypto.decrypt(token)
+            else:
+                encounter.confidential_note = hidden
+
+    def _inverse_confidential_note(self):
+        for encounter in self:
+            if not encounter._hms_is_care_team():
+                raise AccessError(
+                    self.env._(
+                        "Only doctors of %(patient)s's care team write confidential notes.",
+                        patient=encounter.patient_id.name,
+                    )
+                )
+            encounter.confidential_note_encrypted = crypto.encrypt(encounter.confidential_note)
+
+    @api.depends("confidential_note_encrypted")
+    def _compute_has_confidential_note(self):
+        for encounter in self:
+            encounter.has_confidential_note = bool(encounter.confidential_note_encrypted)
+
+    @api.depends_context("uid")
+    @api.depends("patient_id", "practitioner_id")
+    def _compute_is_care_team(self):
+        for encounter in self:
+            encounter.is_care_team = encounter._hms_is_care_team()
+
+    @api.depends("diagnosis_ids.diagnosis_role", "diagnosis_ids.icd10_id")
+    def _compute_primary_icd10_id(self):
+        for encounter in self:
+            primary = encounter.diagnosis_ids.filtered(lambda d: d.diagnosis_role == "primary")
+            encounter.primary_icd10_id = primary[:1].icd10_id
+
+    @api.depends("patient_id")
+    def _compute_patient_problem_ids(self):
+        for encounter in self:
+            encounter.patient_problem_ids = encounter.patient_id._hms_problem_diagnoses()
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for encounter in self:
+            encounter.access_url = f"/my/visits/{encounter.id}"
+
+    @api.constrains("practitioner_id", "company_id")
+    def _check_practitioner_clinic(self):
+        for encounter in self:
+            if encounter.company_id not in encounter.practitioner_id.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(practitioner)s does not work at %(clinic)s.",
+                        practitioner=encounter.practitioner_id.name,
+                        clinic=encounter.company_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                if not company and vals.get("patient_id"):
+                    company = self.env["hms.patient"].browse(vals["patient_id"]).company_id
+                vals["name"] = Sequence._hms_next_by_code(
+                    "hms.encounter", company or self.env.company
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")  # who may write comes before what may be written
+        if any(encounter.state == "closed" for encounter in self):
+            unlocked = self._hms_unlocked_fields()
+            locked = [
+                name
+                for name in vals
+                if name not in unlocked and not name.startswith(("message_", "activity_"))
+            ]
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "A closed encounter cannot be changed (%(fields)s): "
+                        "add an addendum instead.",
+                        fields=", ".join(self._fields[name].string for name in locked),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_always(self):
+        raise UserError(self.env._("Encounters are clinical records: they are never deleted."))
+
+    def action_close(self):
+        """Close the consultation: checks, lock the clinical content, run the hook."""
+        if not self.env.user.has_group(DOCTOR):
+            raise AccessError(self.env._("Only a doctor closes an encounter."))
+        self.check_access("write")
+        for encounter in self:
+            if encounter.state != "open":
+                raise UserError(
+                    self.env._("Encounter %(name)s is already closed.", name=encounter.name)
+                )
+            if encounter.company_id.hms_require_primary_diagnosis and not (
+                encounter.primary_icd10_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(clinic)s requires a primary diagnosis before an encounter is closed "
+                        "(%(name)s).",
+                        clinic=encounter.company_id.name,
+                        name=encounter.name,
+                    )
+                )
+        self.write(
+            {"state": "closed", "date_closed": fields.Datetime.now(), "closed_by_id": self.env.uid}
+        )
+        self._hms_on_consultation_done()
+        return True
+
+    def action_release_summary(self):
+        """Make the visit summary of closed encounters visible to the patient in the portal."""
+        if not self.env.user.has_group(DOCTOR):
+            raise AccessError(self.env._("Only a doctor releases a visit summary."))
+        self.check_access("write")
+        if any(encounter.state != "closed" for encounter in self):
+            raise UserError(self.env._("Only the summary of a closed encounter is released."))
+        self.write({"is_summary_released": True, "summary_released_date": fields.Datetime.now()})
+        return True
+
+    def action_add_addendum(self):
+        """Open the form of a new addendum to this closed encounter."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Addendum to %(name)s", name=self.name),
+            "res_model": "hms.encounter.addendum",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_encounter_id": self.id},
+        }
+
+    def action_print_summary(self):
+        """Print the PDF visit summary."""
+        return self.env.ref("hms_emr.action_report_visit_summary").report_action(self)
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Visit Summary %(name)s", name=self.name)
+
+    def _hms_unlocked_fields(self):
+        """Fields that may still change once the encounter is closed (not clinical content)."""
+        return {
+            "is_summary_released",
+            "summary_released_date",
+            "access_token",
+            "addendum_ids",
+            "website_message_ids",
+        }
+
+    def _hms_check_open(self):
+        """Refuse changes to the vitals and diagnoses of closed encounters."""
+        closed = self.filtered(lambda e: e.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Encounter %(name)s is closed: its content is locked, add an addendum.",
+                    name=closed[0].name,
+                )
+            )
+
+    def _hms_is_care_team(self, user=None):
+        """Whether ``user`` is a doctor of the patient's care team.
+
+        The care team of a patient is every doctor who is the practitioner of one of the
+        patient's encounters (later: of an appointment or a referral too).
+        """
+        self.ensure_one()
+        user = user or self.env.user
+        if not user.has_group(DOCTOR):
+            return False
+        if self.practitioner_id.user_id == user:
+            return True
+        return bool(
+            self.env["hms.encounter"]
+            .sudo()
+            .search_count(
+                [
+                    ("patient_id", "=", self.patient_id.id),
+                    ("practitioner_id.user_id", "=", user.id),
+                ],
+                limit=1,
+            )
+        )
+
+    def _hms_on_consultation_done(self):
+        """Hook run when consultations are closed (``self``: the closed encounters).
+
+        Later addons extend it (billing lines, pharmacy and lab follow-up, the
+        appointment's completion) without this addon depending on them.
+        """
+        self.sudo().diagnosis_ids._hms_feed_patient_conditions()
