@@ -1,0 +1,43 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class HmsPatient(models.Model):
+    _inherit = "hms.patient"
+
+    emergency_access_user_ids = fields.Many2many(
+        "res.users",
+        string="Emergency Access",
+        compute="_compute_emergency_access_user_ids",
+        search="_search_emergency_access_user_ids",
+        help="Users who broke the glass for this patient and whose access has not expired.",
+    )
+
+    def _compute_emergency_access_user_ids(self):
+        grants = (
+            self.env["hms.emergency.access"]
+            .sudo()
+            .search([("patient_id", "in", self.ids), ("is_active", "=", True)])
+        )
+        for patient in self:
+            patient.emergency_access_user_ids = grants.filtered(
+                lambda g, p=patient: g.patient_id == p
+            ).user_id
+
+    def _search_emergency_access_user_ids(self, operator, value):
+        if operator not in ("in", "="):
+            raise UserError(self.env._("Search emergency access by user with 'is in' only."))
+        user_ids = [value] if isinstance(value, int) else list(value)
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT patient_id FROM hms_emergency_access"
+                    " WHERE user_id = ANY(%s) AND date_end > %s)",
+                    user_ids,
+                    fields.Datetime.now(),
+                ),
+            )
+        ]

@@ -1,0 +1,136 @@
+import psycopg2
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import HmsAuditCase
+
+
+@tagged("post_install", "-at_install")
+class TestAuditChain(HmsAuditCase):
+    def setUp(self):
+        super().setUp()
+        Patient = self.env["hms.patient"].with_user(self.receptionist)
+        for name in ("Chain One", "Chain Two", "Chain Three"):
+            Patient.create({"name": name})
+            self.env["hms.audit.event"]._seal()
+        self.events = self.events_since(self.mark)
+        self.assertEqual(len(self.events), 3)
+        self.middle = self.events[1].sequence
+
+    def verify(self):
+        return self.env["hms.audit.event"]._verify_chain()
+
+    def test_the_chain_links_each_event_to_the_previous_one(self):
+        first, second, third = self.events
+        self.assertEqual(second.sequence, first.sequence + 1)
+        self.assertEqual(third.sequence, second.sequence + 1)
+        self.assertEqual(second.prev_hash, first.event_hash)
+        self.assertEqual(third.prev_hash, second.event_hash)
+        result = self.verify()
+        self.assertIsNone(result["broken"])
+        self.assertEqual(result["head"], third.sequence)
+        self.assertEqual(result["unsealed"], 0)
+
+    def test_edited_event_is_found(self):
+        with self.tampering() as cr:
+            cr.execute(
+                "UPDATE hms_audit_event SET user_id = %s WHERE sequence = %s",
+                [self.doctor.id, self.middle],
+            )
+            self.assertEqual(self.verify()["broken"], self.middle)
+
+    def test_edited_and_rehashed_event_breaks_the_next_link(self):
+        with self.tampering() as cr:
+            cr.execute(
+                "UPDATE hms_audit_event e SET reason = 'hidden', event_hash = NULL"
+                " WHERE sequence = %s",
+                [self.middle],
+            )
+            cr.execute(
+                "UPDATE hms_audit_event e SET event_hash = hms_audit_hash(e) WHERE sequence = %s",
+                [self.middle],
+            )
+            self.assertEqual(self.verify()["broken"], self.middle + 1)
+
+    def test_deleted_event_is_found(self):
+        with self.tampering() as cr:
+            cr.execute("DELETE FROM hms_audit_event WHERE sequence = %s", [self.middle])
+            self.assertEqual(self.verify()["broken"], self.middle + 1)
+
+    def test_reordered_events_are_found(self):
+        with self.tampering() as cr:
+            swaps = ((self.middle, -1), (self.middle + 1, self.middle), (-1, self.middle + 1))
+            for old, new in swaps:
+                cr.execute(
+                    "UPDATE hms_audit_event SET sequence = %s WHERE sequence = %s", [new, old]
+                )
+            self.assertEqual(self.verify()["broken"], self.middle)
+
+    def test_nobody_edits_through_the_orm(self):
+        admin = self.env.ref("base.user_admin")
+        event = self.events[0]
+        for env_event in (event, event.with_user(admin), event.with_user(self.auditor)):
+            with self.subTest(user=env_event.env.uid), self.assertRaises(UserError):
+                env_event.write({"reason": "rewritten"})
+            with self.subTest(user=env_event.env.uid), self.assertRaises(UserError):
+                env_event.unlink()
+        with self.assertRaises(UserError):
+            self.env["hms.audit.event"].create({"action": "read", "event_time": "2026-01-01"})
+        self.assertFalse(event.reason)
+
+    @mute_logger("odoo.sql_db")
+    def test_nobody_edits_through_sql(self):
+        statements = (
+            "UPDATE hms_audit_event SET reason = 'x' WHERE sequence = %(seq)s",
+            "UPDATE hms_audit_event SET event_hash = NULL WHERE sequence = %(seq)s",
+            "DELETE FROM hms_audit_event WHERE sequence = %(seq)s",
+            "TRUNCATE hms_audit_event",
+        )
+        for statement in statements:
+            with self.subTest(statement=statement):
+                with self.assertRaises(psycopg2.errors.InsufficientPrivilege):
+                    with self.env.cr.savepoint():
+                        self.env.cr.execute(statement, {"seq": self.middle})
+        self.assertIsNone(self.verify()["broken"])
+
+    @mute_logger("odoo.sql_db")
+    def test_pending_events_cannot_be_edited_before_sealing(self):
+        self.env["hms.patient"].create({"name": "Pending"})
+        self.env.cr.precommit.run()
+        with self.assertRaises(psycopg2.errors.InsufficientPrivilege):
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "UPDATE hms_audit_event SET user_id = %s WHERE event_hash IS NULL",
+                    [self.doctor.id],
+                )
+        self.assertEqual(self.verify()["unsealed"], 1)
+        self.assertEqual(self.env["hms.audit.event"]._seal(), 1)
+
+    def test_verification_records_and_alerts_the_auditors(self):
+        Verification = self.env["hms.audit.verification"]
+        check = Verification.with_user(self.auditor).action_verify_now()
+        valid = Verification.browse(check["res_id"])
+        self.assertEqual(valid.state, "valid")
+        self.assertGreaterEqual(valid.events_checked, 3)
+        with self.tampering() as cr:
+            cr.execute("DELETE FROM hms_audit_event WHERE sequence = %s", [self.middle])
+            Verification._cron_verify()
+            broken = Verification.search([], limit=1)
+            self.assertEqual(broken.state, "broken")
+            self.assertEqual(broken.first_broken_sequence, self.middle + 1)
+            alert = broken.message_ids.filtered(lambda m: m.subject)
+            self.assertIn(self.auditor.partner_id, alert.partner_ids)
+
+    def test_command_line_verification(self):
+        from odoo.addons.hms_audit.tools.cli import verify_report
+
+        code, text = verify_report(self.env)
+        self.assertEqual(code, 0)
+        self.assertIn("OK", text)
+        with self.tampering() as cr:
+            cr.execute("DELETE FROM hms_audit_event WHERE sequence = %s", [self.middle])
+            code, text = verify_report(self.env)
+            self.assertEqual(code, 1)
+            self.assertIn(f"broken at event {self.middle + 1}", text)

@@ -1,0 +1,84 @@
+import base64
+import json
+import os
+import shutil
+import tempfile
+from unittest.mock import patch
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import config
+
+from .common import HmsAuditCase
+
+
+@tagged("post_install", "-at_install")
+class TestAuditCheckpoint(HmsAuditCase):
+    def setUp(self):
+        super().setUp()
+        self.directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.directory)
+        key_path = os.path.join(self.directory, "signing.pem")
+        with open(key_path, "wb") as handle:
+            handle.write(
+                Ed25519PrivateKey.generate().private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        options = {"hms_audit_signing_key": key_path, "hms_audit_checkpoint_dir": self.directory}
+        patcher = patch.dict(config.options, options)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.env["hms.patient"].create({"name": "Checkpointed"})
+        self.env["hms.audit.event"]._seal()
+        self.Checkpoint = self.env["hms.audit.checkpoint"]
+
+    def test_head_is_signed_exported_and_verified(self):
+        checkpoint = self.Checkpoint._create_checkpoint()
+        sequence, head_hash = self.env["hms.audit.event"]._head()
+        self.assertEqual((checkpoint.sequence, checkpoint.head_hash), (sequence, head_hash))
+        self.assertEqual(len(base64.b64decode(checkpoint.signature)), 64)
+        self.assertEqual(self.Checkpoint._verify_checkpoints(), "")
+        exported = [f for f in os.listdir(self.directory) if f.endswith(".jsonl")]
+        with open(os.path.join(self.directory, exported[0]), encoding="utf-8") as handle:
+            line = json.loads(handle.readline())
+        self.assertEqual(line["head_hash"], head_hash)
+        with self.assertRaises(UserError):
+            checkpoint.write({"head_hash": "0" * 64})
+
+    def test_forged_signature_is_found(self):
+        checkpoint = self.Checkpoint._create_checkpoint()
+        forged = base64.b64encode(b"\0" * 64).decode()
+        self.env.cr.execute(
+            "UPDATE hms_audit_checkpoint SET signature = %s WHERE id = %s", [forged, checkpoint.id]
+        )
+        self.env.invalidate_all()
+        self.assertIn("signature is not valid", self.Checkpoint._verify_checkpoints())
+
+    def test_rewritten_chain_contradicts_the_checkpoint(self):
+        checkpoint = self.Checkpoint._create_checkpoint()
+        with self.tampering() as cr:
+            # A consistent rewrite of the head: the chain itself verifies, the checkpoint does not.
+            cr.execute(
+                "UPDATE hms_audit_event SET reason = 'rewritten', event_hash = NULL"
+                " WHERE sequence = %s",
+                [checkpoint.sequence],
+            )
+            cr.execute(
+                "UPDATE hms_audit_event e SET event_hash = hms_audit_hash(e) WHERE sequence = %s",
+                [checkpoint.sequence],
+            )
+            result = self.env["hms.audit.verification"]._verify()
+            self.assertIsNone(result["broken"])
+            self.assertFalse(result["valid"])
+            self.assertIn(str(checkpoint.sequence), result["checkpoint_failure"])
+
+    def test_no_key_no_checkpoint(self):
+        with patch.dict(config.options, {"hms_audit_signing_key": ""}):
+            self.Checkpoint._cron_create_checkpoint()
+        self.assertFalse(self.Checkpoint.search([]))

@@ -1,0 +1,134 @@
+import xmlrpc.client
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import HmsAuditCommon
+
+
+@tagged("post_install", "-at_install", "hms_access")
+class TestAuditHttp(HmsAuditCommon, HttpCase):
+    # Requests run in read/write test cursors, so that their events land in the test transaction.
+    readonly_enabled = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hms()
+        # The portal user is the patient of patient_a and the guardian of a child.
+        cls.own = cls.env["hms.patient"].create(
+            {"partner_id": cls.portal_user.partner_id.id, "company_id": cls.clinic_a.id}
+        )
+        cls.child = cls.env["hms.patient"].create(
+            {
+                "name": "Kid Portal",
+                "company_id": cls.clinic_a.id,
+                "guardian_partner_ids": [Command.link(cls.portal_user.partner_id.id)],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.mark = self.audit_mark()
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        password = f"{user.login}-Secret-2026"
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, password, {})
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, password, model, method, list(args), kwargs
+        )
+
+    def test_logins_and_failures(self):
+        uid = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, self.doctor.login, f"{self.doctor.login}-Secret-2026", {}
+        )
+        self.assertEqual(uid, self.doctor.id)
+        with mute_logger("odoo.addons.base.models.res_users"):
+            self.assertFalse(
+                self.xmlrpc_common.authenticate(self.env.cr.dbname, self.doctor.login, "wrong", {})
+            )
+        events = self.events_since(self.mark)
+        self.assertEqual(events.mapped("action"), ["login", "login_failure"])
+        self.assertEqual(events[0].user_id, self.doctor)
+        self.assertEqual(events[0].role, "doctor")
+        self.assertEqual(events[1].login, self.doctor.login)
+        self.assertFalse(events[1].user_id)
+
+    def test_rpc_read_is_audited_and_the_trail_is_read_only(self):
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids |= self.clinic_a
+        admin.password = "admin-Secret-2026"
+        admin.login = "admin"
+        rows = self.rpc(admin, "hms.patient", "read", [self.patient_a.id], fields=["mrn"])
+        self.assertEqual(rows[0]["mrn"], self.patient_a.mrn)
+        read = self.events_since(self.mark, action="read")
+        self.assertEqual((read.user_id, read.res_ids), (admin, self.patient_a.ids))
+        with mute_logger("odoo.http"):
+            for method, args in (("write", [read.ids, {"reason": "x"}]), ("unlink", [read.ids])):
+                with self.subTest(method=method):
+                    with self.assertRaises(xmlrpc.client.Fault):
+                        self.rpc(admin, "hms.audit.event", method, *args)
+        read.invalidate_recordset()
+        self.assertFalse(read.reason)
+
+    def test_web_client_list_and_form_are_one_event_each(self):
+        self.authenticate(self.doctor.login, f"{self.doctor.login}-Secret-2026")
+        self.make_jsonrpc_request(
+            "/web/dataset/call_kw/hms.patient/web_search_read",
+            {
+                "model": "hms.patient",
+                "method": "web_search_read",
+                "args": [],
+                "kwargs": {"domain": [], "specification": {"name": {}}, "limit": 80},
+            },
+        )
+        self.make_jsonrpc_request(
+            "/web/dataset/call_kw/hms.patient/web_read",
+            {
+                "model": "hms.patient",
+                "method": "web_read",
+                "args": [[self.patient_a.id]],
+                "kwargs": {"specification": {"name": {}, "birthdate": {}}},
+            },
+        )
+        events = self.events_since(self.mark, action="read")
+        self.assertEqual(len(events), 2)
+        self.assertEqual(events[1].res_ids, self.patient_a.ids)
+        self.assertEqual(events.user_id, self.doctor)
+        self.assertTrue(events[0].session_ref)
+        self.assertEqual(events[0].ip, "127.0.0.1")
+
+    def _read_as(self, user, patient):
+        patient.with_user(user).read(["name"])
+        self.env["hms.audit.event"]._seal()
+
+    def test_portal_shows_only_my_record_and_my_dependants(self):
+        self._read_as(self.doctor, self.own)
+        self._read_as(self.nurse, self.child)
+        self._read_as(self.doctor_b, self.patient_b)
+        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        page = self.url_open("/my/access-log").text
+        self.assertIn("Doctor", page)
+        self.assertIn("Nurse", page)
+        self.assertNotIn(self.doctor.name, page)
+        Event = self.env["hms.audit.event"]
+        mine = Event.search_count([("patient_ids", "in", (self.own | self.child).ids)])
+        self.assertEqual(page.count("o_hms_access_log_entry"), mine)
+        self.assertTrue(Event.search_count([("patient_ids", "in", self.patient_b.ids)]))
+        only_child = self.url_open(f"/my/access-log?patient_id={self.child.id}").text
+        self.assertIn("Nurse", only_child)
+        child = Event.search_count([("patient_ids", "in", self.child.ids)])
+        self.assertEqual(only_child.count("o_hms_access_log_entry"), child)
+        self.assertLess(child, mine)
+        with mute_logger("odoo.http"):
+            forged = self.url_open(f"/my/access-log?patient_id={self.patient_b.id}")
+        self.assertEqual(forged.status_code, 403)
+
+    def test_portal_shows_staff_names_when_the_clinic_allows(self):
+        self._read_as(self.doctor, self.own)
+        self.clinic_a.hms_audit_show_staff_names = True
+        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        self.assertIn(self.doctor.name, self.url_open("/my/access-log").text)
+        home = self.url_open("/my/home").text
+        self.assertIn("/my/access-log", home)

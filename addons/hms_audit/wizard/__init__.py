@@ -1,0 +1,1 @@
+from . import hms_break_glass_wizard
