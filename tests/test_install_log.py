@@ -51,10 +51,3 @@ class TestSuiteInstalled(TransactionCase):
             "the test database carries demo data",
         )
 
-
-def test_docker_compose_installs_every_addon():
-    compose = (ROOT / "docker-compose.yml").read_text()
-    line = next(x for x in compose.splitlines() if x.startswith("x-hms-addons:"))
-    listed = sorted(line.split()[-1].split(","))
-    addons = sorted(p.name for p in (ROOT / "addons").iterdir() if p.name.startswith("hms_"))
-    assert listed == addons
