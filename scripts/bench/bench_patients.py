@@ -103,13 +103,7 @@ def main():
             f"create: {patient_rate:.0f} patients/s vs {partner_rate:.0f} bare res.partner/s "
             f"(ratio {partner_rate / patient_rate:.2f}x the bare ORM cost)"
         )
-        receptionist = env["res.users"].search(
-            [
-                ("groups_id", "in", env.ref("hms_base.group_hms_receptionist").id),
-                ("share", "=", False),
-            ],
-            limit=1,
-        )
+        receptionist = env.ref("hms_base.user_receptionist", raise_if_not_found=False)
         desk = env(user=receptionist.id or env.uid, context={"lang": "en_US"})
         desk = desk(context=dict(desk.context, allowed_company_ids=desk.user.company_ids.ids))
         terms = search_terms(desk, rng, args.queries)

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # Contact data a patient (or their guardian) may change from the portal.
 PORTAL_FIELDS = ("email", "phone", "mobile", "street", "street2", "city", "zip", "lang")
@@ -348,8 +349,25 @@ class HmsPatient(models.Model):
 
     @api.model
     def _front_desk_domain(self, text):
-        """Domain finding patients by MRN, name, phone, identifier or date of birth."""
-        alternatives = [[("mrn", "=ilike", text)], [("name", "ilike", text)]]
+        """Domain finding patients by name fragment, MRN, phone, identifier or date of birth.
+
+        One OR across the patient and partner tables would make PostgreSQL scan both: the
+        exact lookups are resolved first, each with its own index, into the partners of the
+        patients they find; the outer search then ORs those partners with the name fragment
+        on res_partner alone (trigram and primary key indexes), and applies the record rules.
+        """
+        Patient = self.with_context(active_test=False)
+        union = SQL(" UNION ").join(
+            Patient._search(domain).subselect("hms_patient.partner_id")
+            for domain in self._front_desk_lookups(text)
+        )
+        partner_ids = [row[0] for row in self.env.execute_query(union)]
+        return [("partner_id", "any", ["|", ("name", "ilike", text), ("id", "in", partner_ids)])]
+
+    @api.model
+    def _front_desk_lookups(self, text):
+        """Domains of the exact lookups ``text`` may be: MRN, phone, identifier, birth date."""
+        lookups = [[("mrn", "=ilike", text)]]
         digits = re.sub(r"\D", "", text)
         if len(digits) >= 6:
             try:
@@ -357,13 +375,13 @@ class HmsPatient(models.Model):
             except ValidationError:
                 number = False
             if number:
-                alternatives += [[("phone", "=", number)], [("mobile", "=", number)]]
+                lookups.append(["|", ("phone", "=", number), ("mobile", "=", number)])
         if digits:
-            alternatives.append([("identifier_ids.value", "=", self._normalize_identifier(text))])
+            lookups.append([("identifier_ids.value", "=", self._normalize_identifier(text))])
         birthdate = self._parse_date(text)
         if birthdate:
-            alternatives.append([("birthdate", "=", birthdate)])
-        return ["|"] * (len(alternatives) - 1) + [term for alt in alternatives for term in alt]
+            lookups.append([("birthdate", "=", birthdate)])
+        return lookups
 
     @api.model
     def _parse_date(self, text):
