@@ -50,4 +50,3 @@ class TestSuiteInstalled(TransactionCase):
             self.env["ir.module.module"].search([("name", "=", "base")]).demo,
             "the test database carries demo data",
         )
-
