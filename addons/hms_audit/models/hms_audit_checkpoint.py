@@ -113,28 +113,50 @@ class HmsAuditCheckpoint(models.Model):
     @api.model
     def _verify_checkpoints(self):
         """A description of the first checkpoint the chain or the key contradicts, else ''."""
-        key = load_signing_key()
-        public_key = key.public_key() if key else None
-        fingerprint = key_fingerprint(public_key) if key else None
+        public_key = self._public_key()
         for checkpoint in self.sudo().search([], order="sequence"):
-            self.env.cr.execute(
-                "SELECT event_hash FROM hms_audit_event WHERE sequence = %s", [checkpoint.sequence]
+            failure = checkpoint._failure(public_key)
+            if failure:
+                return failure
+        return ""
+
+    @api.model
+    def _last_verified_sequence(self):
+        """The sequence of the latest checkpoint signed by the configured key that the chain
+        still holds: verification may start there instead of the first event. 0 if none."""
+        public_key = self._public_key()
+        if public_key is None:
+            return 0
+        fingerprint = key_fingerprint(public_key)
+        for checkpoint in self.sudo().search([("key_fingerprint", "=", fingerprint)]):
+            if not checkpoint._failure(public_key):
+                return checkpoint.sequence
+        return 0
+
+    @api.model
+    def _public_key(self):
+        key = load_signing_key()
+        return key.public_key() if key else None
+
+    def _failure(self, public_key):
+        """What contradicts this checkpoint: the chain no longer holds its hash, or (when it
+        was signed by ``public_key``) its signature is wrong; '' when nothing does."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT event_hash FROM hms_audit_event WHERE sequence = %s", [self.sequence]
+        )
+        row = self.env.cr.fetchone()
+        if not row or row[0] != self.head_hash:
+            return self.env._(
+                "Checkpoint %(sequence)s: the chain no longer holds the signed hash.",
+                sequence=self.sequence,
             )
-            row = self.env.cr.fetchone()
-            if not row or row[0] != checkpoint.head_hash:
+        if public_key is not None and self.key_fingerprint == key_fingerprint(public_key):
+            message = self._message(self.database_uuid, self.sequence, self.head_hash)
+            try:
+                public_key.verify(base64.b64decode(self.signature), message)
+            except InvalidSignature:
                 return self.env._(
-                    "Checkpoint %(sequence)s: the chain no longer holds the signed hash.",
-                    sequence=checkpoint.sequence,
+                    "Checkpoint %(sequence)s: the signature is not valid.", sequence=self.sequence
                 )
-            if public_key is not None and checkpoint.key_fingerprint == fingerprint:
-                message = self._message(
-                    checkpoint.database_uuid, checkpoint.sequence, checkpoint.head_hash
-                )
-                try:
-                    public_key.verify(base64.b64decode(checkpoint.signature), message)
-                except InvalidSignature:
-                    return self.env._(
-                        "Checkpoint %(sequence)s: the signature is not valid.",
-                        sequence=checkpoint.sequence,
-                    )
         return ""

@@ -1,12 +1,17 @@
+import atexit
 import hashlib
 import json
 import logging
+import os
+import threading
+import time
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.modules.registry import Registry
 from odoo.sql_db import TestCursor
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 _logger = logging.getLogger(__name__)
 
@@ -150,26 +155,34 @@ CREATE INDEX IF NOT EXISTS hms_audit_event_patient_refs_idx ON hms_audit_event
     )
 
 
-def verify_sql():
-    """The first broken link: a recomputed hash that differs, a prev_hash that is not the
-    previous event's hash, or a gap in the sequence."""
-    return SQL(
-        """
-WITH chain AS (
-    SELECT sequence, event_hash, prev_hash, %s AS recomputed,
-           lag(sequence) OVER w AS previous_sequence, lag(event_hash) OVER w AS previous_hash
-      FROM hms_audit_event e
-     WHERE sequence IS NOT NULL
-    WINDOW w AS (ORDER BY sequence)
-)
-SELECT count(*), max(sequence),
-       min(sequence) FILTER (WHERE recomputed <> event_hash
-           OR prev_hash <> COALESCE(previous_hash, repeat('0', 64))
-           OR sequence <> COALESCE(previous_sequence, 0) + 1)
-  FROM chain
-""",
+def verify_sql(from_sequence=0):
+    """The checks of the chain from ``from_sequence`` on (0: the whole chain; else the sequence
+    of a signed checkpoint, whose event the checkpoint verification vouches for).
+
+    The first query counts the events, gives the head and the first event whose recomputed
+    hash differs; the second gives the first event that does not link to its predecessor
+    (prev_hash not the previous event's hash, previous event missing, or a first event not
+    linked to the genesis). No window function: PostgreSQL may scan in parallel.
+    """
+    start = from_sequence or 1
+    hashes = SQL(
+        """SELECT count(*), max(sequence), min(sequence) FILTER (WHERE %s <> event_hash)
+             FROM hms_audit_event e WHERE sequence >= %s""",
         canonical_hash("e"),
+        start,
     )
+    links = SQL(
+        """SELECT min(e.sequence)
+             FROM hms_audit_event e
+             LEFT JOIN hms_audit_event p ON p.sequence = e.sequence - 1
+            WHERE e.sequence >= %s AND e.sequence > %s
+              AND CASE WHEN e.sequence = 1 THEN e.prev_hash <> %s
+                       ELSE p.event_hash IS NULL OR p.event_hash <> e.prev_hash END""",
+        start,
+        from_sequence,
+        GENESIS_HASH,
+    )
+    return hashes, links
 
 
 def value_hash(value):
@@ -178,11 +191,79 @@ def value_hash(value):
 
 
 def seal_in_new_transaction(registry):
-    """Seal the pending events in a transaction of their own, fresh enough to see the head."""
+    """Seal the pending events in a transaction of their own, fresh enough to see the head;
+    the events of read-only transactions waiting in this process are inserted first."""
     with registry.cursor() as cr:
         if not isinstance(cr, TestCursor):
             cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        ChainSealer.get(registry.db_name).insert_pending(cr)
         cr.execute("SELECT hms_audit_seal()")
+
+
+class ChainSealer:
+    """Seals committed events off the request path, one thread per database and process.
+
+    A commit that appended events wakes the thread up; it waits ``hms_audit_seal_delay``
+    seconds (server option, 0.2 by default) for more commits, then seals everything pending in
+    one transaction. A request never waits for the chain lock, and a burst of commits costs
+    one seal. The seal cron catches what a process leaves behind when it dies.
+
+    It also holds the events of read-only (replica) transactions, which cannot insert them:
+    they are inserted by the next seal, in this process's read/write transaction.
+    """
+
+    _instances = {}
+    _instances_lock = threading.Lock()
+
+    def __init__(self, db_name):
+        self.db_name = db_name
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.wakeup = threading.Event()
+        self.pending = []
+        self.thread = None
+
+    @classmethod
+    def get(cls, db_name):
+        with cls._instances_lock:
+            sealer = cls._instances.get(db_name)
+            if sealer is None or sealer.pid != os.getpid():  # forked worker: start afresh
+                sealer = cls._instances[db_name] = cls(db_name)
+                atexit.register(sealer.seal_now)
+            return sealer
+
+    def add_pending(self, rows):
+        with self.lock:
+            self.pending.extend(rows)
+
+    def insert_pending(self, cr):
+        with self.lock:
+            rows, self.pending = self.pending, []
+        if rows:
+            _insert_rows(cr, rows)
+
+    def wake(self):
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self._run, name=f"hms_audit.sealer.{self.db_name}", daemon=True
+                )
+                self.thread.start()
+        self.wakeup.set()
+
+    def _run(self):
+        delay = float(config.get("hms_audit_seal_delay") or 0.2)
+        while True:
+            self.wakeup.wait()
+            time.sleep(delay)  # let the commits of the next moments join this seal
+            self.wakeup.clear()
+            self.seal_now()
+
+    def seal_now(self):
+        try:
+            seal_in_new_transaction(Registry(self.db_name))
+        except Exception:
+            _logger.exception("hms_audit: sealing the chain of %s failed", self.db_name)
 
 
 def append_now(registry, action, **values):
@@ -193,7 +274,36 @@ def append_now(registry, action, **values):
         event = {**Event._who_and_where(), **values}
         event.update(event_time=fields.Datetime.now(), action=action)
         Event._insert(cr, [event])
-    seal_in_new_transaction(registry)
+        cr.postcommit.add(ChainSealer.get(registry.db_name).wake)
+
+
+def _rows(events):
+    """The CONTENT_COLUMNS values of each event, as the INSERT takes them."""
+    rows = []
+    for event in events:
+        values = []
+        for column in CONTENT_COLUMNS:
+            value = event.get(column) or None
+            if column in ("res_ids", "patient_refs"):
+                value = json.dumps(sorted(value or ()))
+            elif column in JSON_COLUMNS and value is not None:
+                value = json.dumps(value, sort_keys=True)
+            values.append(value)
+        rows.append(values)
+    return rows
+
+
+INSERT_HEAD = SQL(
+    "INSERT INTO hms_audit_event (%s) VALUES ",
+    SQL(", ").join(SQL.identifier(column) for column in CONTENT_COLUMNS),
+)
+ROW_PLACEHOLDERS = "(" + ", ".join(["%s"] * len(CONTENT_COLUMNS)) + ")"
+
+
+def _insert_rows(cr, rows):
+    """One INSERT for all the rows (built from few SQL objects: it runs in every commit)."""
+    values = SQL(", ").join(SQL(ROW_PLACEHOLDERS, *row) for row in rows)
+    cr.execute(SQL("%s%s", INSERT_HEAD, values))
 
 
 class BigInteger(fields.Integer):
@@ -317,18 +427,21 @@ class HmsAuditEvent(models.Model):
 
     @api.model
     def _role_of(self, user):
+        return self._role_of_uid(user.id)
+
+    @tools.ormcache("uid")
+    def _role_of_uid(self, uid):
+        user = self.env["res.users"].browse(uid)
         return next((role for role, group in ROLE_GROUPS if user.has_group(group)), "user")
 
     @api.model
     def _log(self, action, model=False, res_ids=(), patient_ids=(), **values):
         """Queue an event for the end of the transaction; reads, exports and prints are merged."""
         cr = self.env.cr
-        hooks = cr.postcommit if cr.readonly else cr.precommit
-        buffer = hooks.data.get(BUFFER_KEY)
+        buffer = cr.precommit.data.get(BUFFER_KEY)
         if buffer is None:
-            buffer = hooks.data[BUFFER_KEY] = {"events": [], "batches": {}}
-            flush = self._flush_buffer_readonly if cr.readonly else self._flush_buffer
-            hooks.add(lambda: flush(hooks.data.pop(BUFFER_KEY, None)))
+            buffer = cr.precommit.data[BUFFER_KEY] = {"events": [], "batches": {}}
+            cr.precommit.add(lambda: self._flush_buffer(cr.precommit.data.pop(BUFFER_KEY, None)))
         event = {
             **self._who_and_where(),
             "event_time": fields.Datetime.now(),
@@ -348,42 +461,23 @@ class HmsAuditEvent(models.Model):
             buffer["events"].append({**event, "res_ids": res_ids, "patient_refs": patient_ids})
 
     def _flush_buffer(self, buffer):
-        """Insert the queued events in the current transaction; seal them after its commit."""
+        """Insert the queued events (one INSERT) in the current transaction, or hand them to
+        the sealer when the transaction is read-only (a replica cannot insert); the sealer
+        seals them after the commit, off the request path."""
         if not buffer or not buffer["events"]:
             return
-        self._insert(self.env.cr, buffer["events"])
-        registry = self.env.registry
-        self.env.cr.postcommit.add(lambda: seal_in_new_transaction(registry))
-
-    def _flush_buffer_readonly(self, buffer):
-        """A read-only transaction (replica) cannot insert: append in a transaction of our own."""
-        if not buffer or not buffer["events"]:
-            return
-        registry = self.env.registry
-        with registry.cursor() as cr:
+        cr = self.env.cr
+        sealer = ChainSealer.get(cr.dbname)
+        if cr.readonly:
+            sealer.add_pending(_rows(buffer["events"]))
+        else:
             self._insert(cr, buffer["events"])
-        seal_in_new_transaction(registry)
+        if not self.env.registry.in_test_mode():
+            cr.postcommit.add(sealer.wake)
 
     @api.model
     def _insert(self, cr, events):
-        rows = []
-        for event in events:
-            values = []
-            for column in CONTENT_COLUMNS:
-                value = event.get(column) or None
-                if column in ("res_ids", "patient_refs"):
-                    value = json.dumps(sorted(value or ()))
-                elif column in JSON_COLUMNS and value is not None:
-                    value = json.dumps(value, sort_keys=True)
-                values.append(value)
-            rows.append(SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in values)))
-        cr.execute(
-            SQL(
-                "INSERT INTO hms_audit_event (%s) VALUES %s",
-                SQL(", ").join(SQL.identifier(c) for c in CONTENT_COLUMNS),
-                SQL(", ").join(rows),
-            )
-        )
+        _insert_rows(cr, _rows(events))
 
     # Chain -------------------------------------------------------------------
 
@@ -391,16 +485,26 @@ class HmsAuditEvent(models.Model):
     def _seal(self):
         """Seal the pending events within the current transaction (tests, maintenance)."""
         self.env.cr.precommit.run()
+        ChainSealer.get(self.env.cr.dbname).insert_pending(self.env.cr)
         self.env.cr.execute("SELECT hms_audit_seal()")
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _verify_chain(self):
-        """Walk the whole chain: number of events, head, first broken sequence (or None)."""
-        self.env.cr.execute(verify_sql())
-        count, head, broken = self.env.cr.fetchone()
-        self.env.cr.execute("SELECT count(*) FROM hms_audit_event WHERE event_hash IS NULL")
-        unsealed = self.env.cr.fetchone()[0]
+    def _verify_chain(self, from_sequence=0):
+        """Walk the chain (all of it, or from a signed checkpoint's sequence): number of events
+        checked, head, first broken sequence (or None), pending events."""
+        cr = self.env.cr
+        hashes, links = verify_sql(from_sequence)
+        # Recompute the hashes on every core: the planner underrates the cost of the hashing.
+        cr.execute("SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0")
+        cr.execute(hashes)
+        count, head, broken_hash = cr.fetchone()
+        cr.execute(links)
+        broken_link = cr.fetchone()[0]
+        cr.execute("RESET parallel_setup_cost; RESET parallel_tuple_cost")
+        cr.execute("SELECT count(*) FROM hms_audit_event WHERE event_hash IS NULL")
+        unsealed = cr.fetchone()[0]
+        broken = min((b for b in (broken_hash, broken_link) if b is not None), default=None)
         return {"count": count, "head": head or 0, "broken": broken, "unsealed": unsealed}
 
     @api.model

@@ -31,11 +31,19 @@ class HmsAuditVerification(models.Model):
             )
 
     @api.model
-    def _verify(self):
-        """Walk the chain and the signed checkpoints; the result as a dict (used by the CLI)."""
+    def _verify(self, from_checkpoint=False):
+        """Walk the chain and the signed checkpoints; the result as a dict (used by the CLI).
+
+        ``from_checkpoint``: start at the latest checkpoint that the configured key signed and
+        the chain still holds, instead of the first event: what comes before it was verified
+        when that checkpoint was signed, and is vouched for by its signature.
+        """
         start = time.perf_counter()
-        result = self.env["hms.audit.event"]._verify_chain()
-        result["checkpoint_failure"] = self.env["hms.audit.checkpoint"]._verify_checkpoints()
+        Checkpoint = self.env["hms.audit.checkpoint"]
+        from_sequence = Checkpoint._last_verified_sequence() if from_checkpoint else 0
+        result = self.env["hms.audit.event"]._verify_chain(from_sequence)
+        result["from_sequence"] = from_sequence
+        result["checkpoint_failure"] = Checkpoint._verify_checkpoints()
         result["duration"] = time.perf_counter() - start
         result["valid"] = not result["broken"] and not result["checkpoint_failure"]
         return result

@@ -78,6 +78,25 @@ class TestAuditCheckpoint(HmsAuditCase):
             self.assertFalse(result["valid"])
             self.assertIn(str(checkpoint.sequence), result["checkpoint_failure"])
 
+    def test_verification_from_the_last_checkpoint(self):
+        self.Checkpoint._create_checkpoint()
+        checkpoint = self.Checkpoint._create_checkpoint()  # the latest one is the start
+        for name in ("After One", "After Two"):
+            self.env["hms.patient"].create({"name": name})
+        self.env["hms.audit.event"]._seal()
+        head, _hash = self.env["hms.audit.event"]._head()
+        result = self.env["hms.audit.verification"]._verify(from_checkpoint=True)
+        self.assertTrue(result["valid"])
+        self.assertEqual(result["from_sequence"], checkpoint.sequence)
+        self.assertEqual(result["count"], head - checkpoint.sequence + 1)
+        with self.tampering() as cr:
+            cr.execute("UPDATE hms_audit_event SET reason = 'x' WHERE sequence = %s", [head])
+            result = self.env["hms.audit.verification"]._verify(from_checkpoint=True)
+            self.assertEqual(result["broken"], head)
+        with patch.dict(config.options, {"hms_audit_signing_key": ""}):
+            result = self.env["hms.audit.verification"]._verify(from_checkpoint=True)
+        self.assertEqual(result["from_sequence"], 0, "no key: no signature to rely on")
+
     def test_no_key_no_checkpoint(self):
         with patch.dict(config.options, {"hms_audit_signing_key": ""}):
             self.Checkpoint._cron_create_checkpoint()

@@ -1,9 +1,10 @@
 import threading
+from unittest.mock import patch
 
 from odoo import api
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.hms_audit.models.hms_audit_event import seal_in_new_transaction
+from odoo.addons.hms_audit.models.hms_audit_event import ChainSealer, seal_in_new_transaction
 
 
 @tagged("post_install", "-at_install")
@@ -54,3 +55,18 @@ class TestAuditConcurrency(TransactionCase):
         self.assertEqual(sequences, list(range(sequences[0], sequences[0] + 40)))
         self.assertIsNone(result["broken"])
         self.assertEqual(result["unsealed"], 0)
+
+    def test_commit_leaves_sealing_to_the_sealer(self):
+        sealer = ChainSealer.get(self.registry.db_name)
+        with patch.object(ChainSealer, "wake", autospec=True) as wake:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                env["hms.audit.event"]._log("login_failure", login="off-path")
+            wake.assert_called_once_with(sealer)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT event_hash FROM hms_audit_event WHERE login = 'off-path'")
+            self.assertEqual(cr.fetchall(), [(None,)], "the commit itself does not seal")
+        sealer.seal_now()
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT event_hash FROM hms_audit_event WHERE login = 'off-path'")
+            self.assertTrue(cr.fetchone()[0])

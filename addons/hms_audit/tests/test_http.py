@@ -132,3 +132,34 @@ class TestAuditHttp(HmsAuditCommon, HttpCase):
         self.assertIn(self.doctor.name, self.url_open("/my/access-log").text)
         home = self.url_open("/my/home").text
         self.assertIn("/my/access-log", home)
+
+
+@tagged("post_install", "-at_install")
+class TestAuditReadonlyRequest(HmsAuditCommon, HttpCase):
+    """Read-only routes run on a read-only cursor (a replica in production), which cannot
+    insert: their read events wait in the process and are inserted by the next seal."""
+
+    readonly_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hms()
+
+    def test_reads_of_a_readonly_request_are_kept(self):
+        mark = self.audit_mark()
+        self.authenticate(self.doctor.login, f"{self.doctor.login}-Secret-2026")
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/hms.patient/web_search_read",
+            {
+                "model": "hms.patient",
+                "method": "web_search_read",
+                "args": [],
+                "kwargs": {"domain": [], "specification": {"name": {}}, "limit": 80},
+            },
+        )
+        self.assertTrue(result["records"])
+        event = self.events_since(mark, action="read", model="hms.patient")
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event.user_id, self.doctor)
+        self.assertEqual(sorted(event.res_ids), sorted(r["id"] for r in result["records"]))
