@@ -23,14 +23,8 @@ ROLE_LABELS = {
 class AuditPortal(CustomerPortal):
     def _hms_audit_own_patients(self):
         """The patient records of the signed-in user: their own and their dependants'."""
-        partner = request.env.user.partner_id
-        return (
-            request.env["hms.patient"]
-            .sudo()
-            .search(
-                ["|", ("partner_id", "=", partner.id), ("guardian_partner_ids", "in", partner.id)]
-            )
-        )
+        Patient = request.env["hms.patient"]
+        return Patient.sudo().search(Patient._hms_portal_domain())
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)

@@ -17,13 +17,11 @@ class PatientPortal(portal.CustomerPortal):
         if "patient_count" in counters:
             Patient = request.env["hms.patient"]
             values["patient_count"] = (
-                Patient.search_count(self._patient_domain()) if Patient.has_access("read") else 0
+                Patient.search_count(Patient._hms_portal_domain())
+                if Patient.has_access("read")
+                else 0
             )
         return values
-
-    def _patient_domain(self):
-        partner = request.env.user.partner_id
-        return ["|", ("partner_id", "=", partner.id), ("guardian_partner_ids", "in", partner.ids)]
 
     def _patient_check_access(self, patient_id):
         """The patient, sudoed, if the portal user may see it; 404 otherwise (forged ids)."""
@@ -37,7 +35,9 @@ class PatientPortal(portal.CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             {
-                "patients": request.env["hms.patient"].search(self._patient_domain()),
+                "patients": request.env["hms.patient"].search(
+                    request.env["hms.patient"]._hms_portal_domain()
+                ),
                 "page_name": "patients",
             }
         )

@@ -295,6 +295,12 @@ class HmsPatient(models.Model):
         }
 
     @api.model
+    def _hms_portal_domain(self):
+        """Patients the current (portal) user manages: themselves and their dependants."""
+        partner = self.env.user.partner_id
+        return ["|", ("partner_id", "=", partner.id), ("guardian_partner_ids", "in", partner.ids)]
+
+    @api.model
     def _normalize_phone(self, number, company, fname="phone"):
         """Return ``number`` in E.164 for the clinic's country, or raise naming ``fname``."""
         if not number:
