@@ -6,7 +6,7 @@
     "website": "https://hms.example.org",
     "author": "HMS Odoo Contributors",
     "license": "LGPL-3",
-    "depends": ["hms_patient"],
+    "depends": ["hms_appointment"],
     "external_dependencies": {"python": ["simple_icd_10_cm"]},
     "data": [
         "security/ir.model.access.csv",
@@ -18,6 +18,7 @@
         "views/hms_encounter_views.xml",
         "views/hms_patient_chart_templates.xml",
         "views/hms_patient_views.xml",
+        "views/hms_appointment_views.xml",
         "views/res_config_settings_views.xml",
         "views/hms_emr_portal_templates.xml",
         "views/hms_emr_menus.xml",

@@ -9,8 +9,8 @@ REASON_MIN_LENGTH = 20
 class HmsEmergencyAccess(models.Model):
     """A time-limited "break-the-glass" access of one user to one patient, with its reason.
 
-    Clinical addons grant it in their care-team record rules with the domain
-    ``[('patient_id.emergency_access_user_ids', 'in', [user.id])]``.
+    While it is active, the user is in the patient's care team (``care_team_user_ids``
+    of ``hms.patient``), which the clinical record rules grant on.
     """
 
     _name = "hms.emergency.access"

@@ -41,3 +41,10 @@ class HmsPatient(models.Model):
                 ),
             )
         ]
+
+    def _hms_care_team_sources(self):
+        # Breaking the glass puts the user in the care team until the access expires.
+        return [
+            *super()._hms_care_team_sources(),
+            ("hms.emergency.access", "user_id", [("is_active", "=", True)]),
+        ]

@@ -43,6 +43,20 @@ class TestBreakGlass(HmsAuditCase):
             access.invalidate_recordset()
             self.assertFalse(access.is_active)
 
+    @freeze_time("2026-03-02 10:00:00")
+    def test_break_the_glass_joins_the_care_team_until_expiry(self):
+        domain = [("care_team_user_ids", "in", [self.doctor.id])]
+        self.assertFalse(self.patient_a._hms_in_care_team(self.doctor))
+        self.break_glass(self.doctor, self.patient_a, hours=2)
+        self.assertIn(self.doctor, self.patient_a.care_team_user_ids)
+        self.assertEqual(self.env["hms.patient"].search(domain), self.patient_a)
+        self.assertTrue(self.patient_a._hms_in_care_team(self.doctor))
+        with freeze_time(datetime(2026, 3, 2, 12, 0, 1)):
+            self.patient_a.invalidate_recordset()
+            self.assertFalse(self.patient_a.care_team_user_ids)
+            self.assertFalse(self.env["hms.patient"].search(domain))
+            self.assertFalse(self.patient_a._hms_in_care_team(self.doctor))
+
     def test_a_reason_is_required(self):
         for reason, hours in (("because", 4), (REASON, 48)):
             with self.subTest(reason=reason, hours=hours), self.assertRaises(ValidationError):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -16,10 +18,17 @@ class HmsEncounter(models.Model):
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
-    def _default_practitioner(self):
-        return self.env["hms.practitioner"].search([("user_id", "=", self.env.uid)], limit=1)
-
     name = fields.Char("Reference", readonly=True, copy=False, default="/")
+    appointment_id = fields.Many2one(
+        "hms.appointment",
+        "Appointment",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        ondelete="restrict",
+        help="The checked-in appointment this consultation was started from.",
+    )
     patient_id = fields.Many2one(
         "hms.patient",
         "Patient",
@@ -28,6 +37,10 @@ class HmsEncounter(models.Model):
         check_company=True,
         ondelete="restrict",
         tracking=True,
+        compute="_compute_patient_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -44,16 +57,20 @@ class HmsEncounter(models.Model):
         "Practitioner",
         required=True,
         index=True,
-        default=_default_practitioner,
         domain="[('company_ids', 'in', company_id)]",
         tracking=True,
+        compute="_compute_practitioner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     origin = fields.Selection(
-        [("walk_in", "Walk-in")],
+        [("walk_in", "Walk-in"), ("appointment", "Appointment")],
         required=True,
-        default="walk_in",
-        readonly=True,
-        help="How the patient came: walk-in, or (with appointments) a checked-in appointment.",
+        compute="_compute_origin",
+        store=True,
+        precompute=True,
+        help="How the patient came: walk-in, or a checked-in appointment.",
     )
     state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")],
@@ -119,10 +136,30 @@ class HmsEncounter(models.Model):
         groups=CLINICAL,
         help="The patient's active chronic diagnoses, from every encounter.",
     )
+    patient_allergy_banner = fields.Char(related="patient_id.allergy_banner", string="Allergies")
+    patient_condition_banner = fields.Char(
+        "Conditions",
+        compute="_compute_patient_condition_banner",
+        groups=CLINICAL,
+        help="The patient's active conditions from their medical history.",
+    )
     is_summary_released = fields.Boolean(
         "Summary Released", readonly=True, copy=False, tracking=True, index=True
     )
     summary_released_date = fields.Datetime("Released On", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "appointment_unique",
+            "UNIQUE(appointment_id)",
+            "This appointment already has its encounter.",
+        ),
+    ]
+
+    @api.depends("appointment_id")
+    def _compute_patient_id(self):
+        for encounter in self:
+            encounter.patient_id = encounter.appointment_id.patient_id or encounter.patient_id
 
     @api.depends("patient_id")
     def _compute_company_id(self):
@@ -130,6 +167,20 @@ class HmsEncounter(models.Model):
             encounter.company_id = (
                 encounter.patient_id.company_id or encounter.company_id or self.env.company
             )
+
+    @api.depends("appointment_id")
+    def _compute_practitioner_id(self):
+        for encounter in self:
+            encounter.practitioner_id = (
+                encounter.appointment_id.practitioner_id
+                or encounter.practitioner_id
+                or self.env["hms.practitioner"].search([("user_id", "=", self.env.uid)], limit=1)
+            )
+
+    @api.depends("appointment_id")
+    def _compute_origin(self):
+        for encounter in self:
+            encounter.origin = "appointment" if encounter.appointment_id else "walk_in"
 
     @api.depends("confidential_note_encrypted")
     @api.depends_context("uid")
@@ -177,6 +228,16 @@ class HmsEncounter(models.Model):
         for encounter in self:
             encounter.patient_problem_ids = encounter.patient_id._hms_problem_diagnoses()
 
+    @api.depends("patient_id")
+    def _compute_patient_condition_banner(self):
+        for encounter in self:
+            conditions = encounter.patient_id.sudo().condition_ids.filtered(
+                lambda c: c.status == "active"
+            )
+            encounter.patient_condition_banner = ", ".join(
+                " ".join(filter(None, (c.code, c.name))) for c in conditions
+            )
+
     def _compute_access_url(self):
         super()._compute_access_url()
         for encounter in self:
@@ -191,6 +252,23 @@ class HmsEncounter(models.Model):
                         "%(practitioner)s does not work at %(clinic)s.",
                         practitioner=encounter.practitioner_id.name,
                         clinic=encounter.company_id.name,
+                    )
+                )
+
+    @api.constrains("appointment_id", "patient_id", "practitioner_id")
+    def _check_appointment(self):
+        for encounter in self.filtered("appointment_id"):
+            appointment = encounter.appointment_id
+            if (appointment.patient_id, appointment.practitioner_id) != (
+                encounter.patient_id,
+                encounter.practitioner_id,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Encounter %(name)s is the consultation of %(appointment)s: its patient "
+                        "and practitioner are the appointment's.",
+                        name=encounter.name,
+                        appointment=appointment.name,
                     )
                 )
 
@@ -283,6 +361,39 @@ class HmsEncounter(models.Model):
         """Print the PDF visit summary."""
         return self.env.ref("hms_emr.action_report_visit_summary").report_action(self)
 
+    def action_book_follow_up(self):
+        """Find free slots of a follow-up with the same practitioner around the follow-up date."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        day = max(self.follow_up_date or today, today)
+        follow_up = self.env.ref(
+            "hms_appointment.appointment_type_follow_up", raise_if_not_found=False
+        )
+        booking = self.env["hms.appointment.booking"].create(
+            {
+                "patient_id": self.patient_id.id,
+                "practitioner_id": self.practitioner_id.id,
+                "company_id": self.company_id.id,
+                "appointment_type_id": (
+                    follow_up or self.env["hms.appointment"]._default_type()
+                ).id,
+                "date_from": max(day - timedelta(days=2), today),
+                "date_to": day + timedelta(days=2),
+                "reason": self.env._("Follow-up of %(name)s", name=self.name),
+            }
+        )
+        return booking.action_search()
+
+    def _hms_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Visit Summary %(name)s", name=self.name)
@@ -309,33 +420,19 @@ class HmsEncounter(models.Model):
             )
 
     def _hms_is_care_team(self, user=None):
-        """Whether ``user`` is a doctor of the patient's care team.
-
-        The care team of a patient is every doctor who is the practitioner of one of the
-        patient's encounters (later: of an appointment or a referral too).
-        """
+        """Whether ``user`` is a doctor of the patient's care team (``care_team_user_ids``)."""
         self.ensure_one()
         user = user or self.env.user
-        if not user.has_group(DOCTOR):
-            return False
-        if self.practitioner_id.user_id == user:
-            return True
-        return bool(
-            self.env["hms.encounter"]
-            .sudo()
-            .search_count(
-                [
-                    ("patient_id", "=", self.patient_id.id),
-                    ("practitioner_id.user_id", "=", user.id),
-                ],
-                limit=1,
-            )
+        return user.has_group(DOCTOR) and (
+            self.practitioner_id.user_id == user or self.patient_id._hms_in_care_team(user)
         )
 
     def _hms_on_consultation_done(self):
         """Hook run when consultations are closed (``self``: the closed encounters).
 
-        Later addons extend it (billing lines, pharmacy and lab follow-up, the
-        appointment's completion) without this addon depending on them.
+        Records the chronic diagnoses in the patient's conditions and completes the
+        appointment; later addons extend it (billing lines, pharmacy and lab follow-up)
+        without this addon depending on them.
         """
         self.sudo().diagnosis_ids._hms_feed_patient_conditions()
+        self.appointment_id.filtered(lambda a: a.state == "in_consultation").action_done()

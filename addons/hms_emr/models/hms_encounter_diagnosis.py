@@ -92,10 +92,31 @@ class HmsEncounterDiagnosis(models.Model):
         vals.pop("icd10_code", None)
 
     def _hms_feed_patient_conditions(self):
-        """Chronic, active diagnoses that belong on the patient's condition list.
+        """Record the chronic, active diagnoses in the patient's conditions.
 
-        Called when their encounter closes. The patient's problem list reads them
-        directly; a condition register (``hms.patient.condition``) overrides this to
-        record them there. Returns the chronic diagnoses.
+        Called when their encounter closes: one condition per patient and code, created
+        or made active again. Returns the chronic diagnoses.
         """
-        return self.filtered(lambda d: d.is_chronic and d.status in ("provisional", "confirmed"))
+        chronic = self.filtered(lambda d: d.is_chronic and d.status in ("provisional", "confirmed"))
+        Condition = self.env["hms.patient.condition"]
+        for diagnosis in chronic:
+            condition = Condition.search(
+                [
+                    ("patient_id", "=", diagnosis.patient_id.id),
+                    ("code", "=", diagnosis.icd10_code),
+                    ("status", "!=", "entered_in_error"),
+                ],
+                limit=1,
+            )
+            if not condition:
+                Condition.create(
+                    {
+                        "patient_id": diagnosis.patient_id.id,
+                        "code": diagnosis.icd10_code,
+                        "name": diagnosis.icd10_id.name,
+                        "onset_date": fields.Date.context_today(self, diagnosis.date),
+                    }
+                )
+            elif condition.status != "active":
+                condition.write({"status": "active", "resolution_date": False})
+        return chronic

@@ -48,6 +48,14 @@ class HmsPatient(models.Model):
                 else False
             )
 
+    def _hms_care_team_sources(self):
+        # The practitioners who saw the patient or have a booking with them.
+        return [
+            *super()._hms_care_team_sources(),
+            ("hms.encounter", "practitioner_id.user_id", []),
+            ("hms.appointment", "practitioner_id.user_id", [("state", "!=", "cancelled")]),
+        ]
+
     def _hms_problem_diagnoses(self):
         """The patient's active chronic diagnoses: the latest entry of each code."""
         if not self:

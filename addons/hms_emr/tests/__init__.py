@@ -5,3 +5,6 @@ from . import test_confidential
 from . import test_chart
 from . import test_access
 from . import test_portal
+from . import test_appointment
+from . import test_conditions
+from . import test_care_team

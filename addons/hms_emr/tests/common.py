@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from odoo.tools import config
 
+from odoo.addons.hms_appointment.tests.common import HmsAppointmentCommon, at
 from odoo.addons.hms_base.tools import crypto
 from odoo.addons.hms_patient.tests.common import HmsPatientCase, HmsPatientCommon
 
@@ -62,3 +63,23 @@ class HmsEmrCommon(HmsPatientCommon):
 
 class HmsEmrCase(HmsEmrCommon, HmsPatientCase):
     """Base case of the medical-record tests."""
+
+
+class HmsEmrAppointmentCommon(HmsEmrCommon, HmsAppointmentCommon):
+    """The medical-record fixture plus appointment types and bookings."""
+
+    def checked_in(self, start=None, patient=None, **values):
+        """An appointment with the doctor of clinic A, booked and checked in at the desk."""
+        appointment = self.book(start or at(0, 9), patient=patient, **values)
+        appointment.with_user(self.receptionist).action_check_in()
+        return appointment
+
+    def start_consultation(self, appointment, user=None):
+        """The encounter opened by "Start Consultation" (the doctor of clinic A by default)."""
+        action = appointment.with_user(user or self.doctor).action_start_encounter()
+        self.assertEqual(action["res_model"], "hms.encounter")
+        return self.env["hms.encounter"].browse(action["res_id"])
+
+
+class HmsEmrAppointmentCase(HmsEmrAppointmentCommon, HmsPatientCase):
+    """Base case of the tests of consultations started from appointments."""

@@ -1,10 +1,12 @@
 import re
+from collections import defaultdict
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 # Contact data a patient (or their guardian) may change from the portal.
@@ -143,6 +145,15 @@ class HmsPatient(models.Model):
         index="btree_not_null",
         tracking=True,
     )
+    care_team_user_ids = fields.Many2many(
+        "res.users",
+        string="Care Team",
+        compute="_compute_care_team_user_ids",
+        search="_search_care_team_user_ids",
+        groups="base.group_user",
+        help="Users caring for the patient. Clinical record rules grant on it with "
+        "[('patient_id.care_team_user_ids', 'in', [user.id])]; each addon adds its sources.",
+    )
     search_key = fields.Char(
         "Patient",
         compute="_compute_search_key",
@@ -199,6 +210,37 @@ class HmsPatient(models.Model):
         for patient in self:
             allergies = patient.allergy_ids.filtered(lambda a: a.status == "active")
             patient.allergy_banner = ", ".join(allergies.mapped("banner_label"))
+
+    def _compute_care_team_user_ids(self):
+        members = defaultdict(lambda: self.env["res.users"])
+        for model, user_path, domain in self._hms_care_team_sources():
+            first, _dot, rest = user_path.partition(".")
+            for patient, related in (
+                self.env[model]
+                .sudo()
+                ._read_group([("patient_id", "in", self.ids), *domain], ["patient_id", first])
+            ):
+                members[patient.id] |= related.mapped(rest) if rest else related
+        for patient in self:
+            patient.care_team_user_ids = members[patient.id]
+
+    def _search_care_team_user_ids(self, operator, value):
+        if operator not in ("in", "=") or not value:
+            raise UserError(self.env._("Search the care team by user with 'is in' only."))
+        user_ids = [value] if isinstance(value, int) else list(value)
+        return expression.OR(
+            [
+                (
+                    "id",
+                    "in",
+                    self.env[model]
+                    .sudo()
+                    ._search([(user_path, "in", user_ids), *domain])
+                    .subselect("patient_id"),
+                )
+            ]
+            for model, user_path, domain in self._hms_care_team_sources()
+        )
 
     @api.depends("name", "birthdate", "phone", "mobile", "identifier_ids.value", "company_id")
     def _compute_duplicate_ids(self):
@@ -324,6 +366,22 @@ class HmsPatient(models.Model):
     @api.model
     def _normalize_identifier(self, value):
         return re.sub(r"[\s\-./]", "", value or "").upper()
+
+    def _hms_care_team_sources(self):
+        """What puts a user in a patient's care team: ``(model, path to the user, domain)``.
+
+        Each model has a ``patient_id``; addons that know a relation add theirs.
+        """
+        return []
+
+    def _hms_in_care_team(self, user):
+        """Whether ``user`` is in the care team of this patient (the record rules' test)."""
+        self.ensure_one()
+        return bool(
+            self.sudo().search_count(
+                [("id", "=", self.id), ("care_team_user_ids", "in", [user.id])], limit=1
+            )
+        )
 
     def _find_duplicates(self):
         """Active patients of the same clinic that are likely the same person."""
