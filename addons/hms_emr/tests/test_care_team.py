@@ -34,9 +34,13 @@ class TestCareTeam(HmsEmrAppointmentCase):
     def assertOutsideCareTeam(self):
         as_colleague = self.encounter.with_user(self.colleague)
         self.encounter.invalidate_recordset()
-        self.assertNotIn(SECRET, as_colleague.confidential_note)
-        self.assertFalse(as_colleague.is_care_team)
+        self.assertFalse(
+            as_colleague.search([("id", "=", self.encounter.id)]),
+            "a doctor outside the care team does not even find the encounter",
+        )
         with mute_logger("odoo.addons.base.models.ir_rule"):
+            with self.assertRaises(AccessError):
+                as_colleague.read(["chief_complaint", "confidential_note"])
             with self.assertRaises(AccessError):
                 as_colleague.write({"plan": "Not my patient"})
             with self.assertRaises(AccessError):
