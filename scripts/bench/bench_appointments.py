@@ -4,9 +4,10 @@
 Usage (inside the HMS virtualenv, against a database where the HMS addons are installed):
     python scripts/bench/bench_appointments.py -c <odoo.conf> -d <db> --size 200000 --clients 16
 
-1. Generates ``--size`` past appointments with INSERT ... SELECT generate_series (spread over the
-   practitioners of the database, plus one booking an hour for the measured practitioner over
-   the next 30 days), then ANALYZE.
+1. Generates ``--size`` past appointments with INSERT ... SELECT generate_series, spread over
+   ``--practitioners`` practitioners, ``--patients`` patients and ``--years`` years (the
+   measured practitioner holds its share), plus one booking an hour for the measured
+   practitioner over the next 30 days, then ANALYZE. ``--reuse`` measures a previous run's data.
 2. Free-slot search over 30 days for one practitioner through the ORM (``_hms_free_slots``):
    p50/p95 against a bare-ORM baseline (search_read of the same appointments).
 3. Starts odoo-bin with --workers=2 on a free port; ``--clients`` threads book the same
@@ -132,6 +133,7 @@ def bench_slots(env, practitioner, kind, runs):
         env["hms.appointment"].search_read(
             [
                 ("practitioner_id", "=", practitioner.id),
+                ("state", "not in", ("cancelled", "no_show")),
                 ("start", "<", stop),
                 ("stop", ">", start),
             ],
@@ -268,6 +270,9 @@ def main():
     parser.add_argument("--practitioners", type=int, default=250)
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--years", type=float, default=10, help="history spread over")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data of a previous run, generate none"
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
@@ -275,9 +280,14 @@ def main():
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        began = time.perf_counter()
-        practitioner, patient, kind = generate(env, args)
-        print(f"generated {args.size:,} appointments in {time.perf_counter() - began:.1f} s")
+        if args.reuse:
+            practitioner = env["hms.practitioner"].search([("name", "=", "Bench Practitioner")])
+            patient = env["hms.patient"].search([("name", "=", "Bench Patient 0")], limit=1)
+            kind = env.ref("hms_appointment.appointment_type_consultation")
+        else:
+            began = time.perf_counter()
+            practitioner, patient, kind = generate(env, args)
+            print(f"generated {args.size:,} appointments in {time.perf_counter() - began:.1f} s")
         cr.execute("SELECT count(*) FROM hms_appointment")
         print(f"appointments in the database: {cr.fetchone()[0]:,}")
         bench_user = env["res.users"].search([("login", "=", BENCH_LOGIN)])
