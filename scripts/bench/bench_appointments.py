@@ -4,9 +4,10 @@
 Usage (inside the HMS virtualenv, against a database where the HMS addons are installed):
     python scripts/bench/bench_appointments.py -c <odoo.conf> -d <db> --size 200000 --clients 16
 
-1. Generates ``--size`` past appointments with INSERT ... SELECT generate_series (spread over the
-   practitioners of the database, plus one booking an hour for the measured practitioner over
-   the next 30 days), then ANALYZE.
+1. Generates ``--size`` past appointments with INSERT ... SELECT generate_series, spread over
+   ``--practitioners`` practitioners, ``--patients`` patients and ``--years`` years (the
+   measured practitioner holds its share), plus one booking an hour for the measured
+   practitioner over the next 30 days, then ANALYZE. ``--reuse`` measures a previous run's data.
 2. Free-slot search over 30 days for one practitioner through the ORM (``_hms_free_slots``):
    p50/p95 against a bare-ORM baseline (search_read of the same appointments).
 3. Starts odoo-bin with --workers=2 on a free port; ``--clients`` threads book the same
@@ -45,42 +46,55 @@ def timed(function, runs):
     return statistics.median(durations), durations[int(len(durations) * 0.95) - 1]
 
 
-def generate(env, size):
-    """Past appointments in bulk, and one booking an hour ahead for the measured practitioner."""
+def generate(env, args):
+    """Past appointments in bulk, and one booking an hour ahead for the measured practitioner.
+
+    The history is spread over ``--practitioners`` practitioners, ``--patients`` patients and
+    ``--years`` years (one row in twenty cancelled, one in twenty a no-show), so that the
+    measured practitioner holds a realistic share of it.
+    """
     cr = env.cr
+    company = env.company
+    calendar = env["resource.calendar"].create({"name": "Bench hours", "tz": "UTC"})
     practitioner = env["hms.practitioner"].create(
-        {
-            "name": "Bench Practitioner",
-            "tz": "UTC",
-            "resource_calendar_id": env["resource.calendar"]
-            .create({"name": "Bench hours", "tz": "UTC"})
-            .id,
-        }
+        {"name": "Bench Practitioner", "tz": "UTC", "resource_calendar_id": calendar.id}
     )
-    patient = env["hms.patient"].create({"name": "Bench Patient"})
+    others = env["hms.practitioner"].create(
+        [
+            {"name": f"Bench Practitioner {n}", "tz": "UTC", "resource_calendar_id": calendar.id}
+            for n in range(args.practitioners - 1)
+        ]
+    )
+    patients = env["hms.patient"].create(
+        [{"name": f"Bench Patient {n}"} for n in range(args.patients)]
+    )
     kind = env.ref("hms_appointment.appointment_type_consultation")
-    practitioners = env["hms.practitioner"].search([]).ids
+    practitioners = (practitioner | others).ids
+    per_practitioner = max(args.size // len(practitioners), 1)
+    spacing = max(1800, int(args.years * 365 * 86400 / per_practitioner))
     cr.execute(
         """
         INSERT INTO hms_appointment (name, patient_id, practitioner_id, company_id,
                     appointment_type_id, start, stop, state, source, color, triage_rank,
                     waited_minutes, no_show_rate, create_date, write_date, create_uid, write_uid)
-        SELECT 'BENCH/' || n, %(patient)s, (%(practitioners)s::int[])[1 + n %% %(count)s],
-               %(company)s, %(kind)s,
-               date_trunc('hour', now()::timestamp) - interval '400 days'
-                   - (n / %(count)s) * interval '30 minutes',
-               date_trunc('hour', now()::timestamp) - interval '400 days'
-                   - (n / %(count)s) * interval '30 minutes' + interval '30 minutes',
-               'done', 'desk', 7, 3, 0, 0, now(), now(), 1, 1
-          FROM generate_series(1, %(size)s) AS n
+        SELECT 'BENCH/' || n, (%(patients)s::int[])[1 + n %% %(patient_count)s],
+               (%(practitioners)s::int[])[1 + n %% %(count)s], %(company)s, %(kind)s,
+               slot, slot + interval '30 minutes',
+               CASE n %% 20 WHEN 0 THEN 'cancelled' WHEN 1 THEN 'no_show' ELSE 'done' END,
+               'desk', 7, 3, 0, 0, now(), now(), 1, 1
+          FROM generate_series(1, %(size)s) AS n,
+               LATERAL (SELECT date_trunc('hour', now()::timestamp) - interval '1 day'
+                               - (n / %(count)s) * %(spacing)s * interval '1 second' AS slot) s
         """,
         {
-            "patient": patient.id,
+            "patients": patients.ids,
+            "patient_count": len(patients),
             "practitioners": practitioners,
             "count": len(practitioners),
-            "company": patient.company_id.id,
+            "company": company.id,
             "kind": kind.id,
-            "size": size,
+            "size": args.size,
+            "spacing": spacing,
         },
     )
     # Half of the measured practitioner's time ahead is taken: one booking at every full hour.
@@ -96,14 +110,14 @@ def generate(env, size):
           FROM generate_series(1, 24 * 30) AS n
         """,
         {
-            "patient": patient.id,
+            "patient": patients[0].id,
             "practitioner": practitioner.id,
-            "company": patient.company_id.id,
+            "company": company.id,
             "kind": kind.id,
         },
     )
     cr.execute("ANALYZE hms_appointment")
-    return practitioner, patient, kind
+    return practitioner, patients[0], kind
 
 
 def bench_slots(env, practitioner, kind, runs):
@@ -119,6 +133,7 @@ def bench_slots(env, practitioner, kind, runs):
         env["hms.appointment"].search_read(
             [
                 ("practitioner_id", "=", practitioner.id),
+                ("state", "not in", ("cancelled", "no_show")),
                 ("start", "<", stop),
                 ("stop", ">", start),
             ],
@@ -252,6 +267,12 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--size", type=int, default=200_000, help="generated appointments")
+    parser.add_argument("--practitioners", type=int, default=250)
+    parser.add_argument("--patients", type=int, default=2000)
+    parser.add_argument("--years", type=float, default=10, help="history spread over")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data of a previous run, generate none"
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
@@ -259,9 +280,14 @@ def main():
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        began = time.perf_counter()
-        practitioner, patient, kind = generate(env, args.size)
-        print(f"generated {args.size:,} appointments in {time.perf_counter() - began:.1f} s")
+        if args.reuse:
+            practitioner = env["hms.practitioner"].search([("name", "=", "Bench Practitioner")])
+            patient = env["hms.patient"].search([("name", "=", "Bench Patient 0")], limit=1)
+            kind = env.ref("hms_appointment.appointment_type_consultation")
+        else:
+            began = time.perf_counter()
+            practitioner, patient, kind = generate(env, args)
+            print(f"generated {args.size:,} appointments in {time.perf_counter() - began:.1f} s")
         cr.execute("SELECT count(*) FROM hms_appointment")
         print(f"appointments in the database: {cr.fetchone()[0]:,}")
         bench_user = env["res.users"].search([("login", "=", BENCH_LOGIN)])

@@ -6,6 +6,7 @@ from pytz import timezone, utc
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.sql import create_index
 
 from .hms_appointment_type import TRIAGE_PRIORITIES
 
@@ -67,7 +68,7 @@ class HmsAppointment(models.Model):
         "hms.practitioner",
         "Practitioner",
         required=True,
-        index=True,
+        # Indexed together with ``stop`` (see init), for the slot search.
         tracking=True,
         ondelete="restrict",
         domain="[('company_ids', 'in', company_id)]",
@@ -178,6 +179,14 @@ class HmsAppointment(models.Model):
 
     def init(self):
         super().init()
+        # A practitioner's bookings ending after a moment: the slot search's lookup, whatever
+        # the length of their history; also serves every lookup by practitioner.
+        create_index(
+            self.env.cr,
+            "hms_appointment_practitioner_stop_index",
+            self._table,
+            ["practitioner_id", "stop"],
+        )
         # Daily queue tickets per clinic: one counter row, incremented atomically.
         self.env.cr.execute(
             """

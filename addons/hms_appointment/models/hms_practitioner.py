@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 from pytz import timezone, utc
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 from .hms_appointment import ACTIVE_STATES
 
@@ -32,21 +33,32 @@ class HmsPractitioner(models.Model):
         ]
 
     def _hms_busy_intervals(self, start, stop, exclude=None):
-        """(start, stop) of the practitioner's active appointments overlapping the range."""
+        """(start, stop) of the practitioner's active appointments overlapping the range, sorted.
+
+        The hot path of every slot search (desk and portal): plain SQL on two columns, and like
+        a sudo read it shows every user which times are taken, never by whom. The
+        (practitioner_id, stop) index reaches the bookings ending after ``start`` without
+        reading the practitioner's years of history.
+        """
         self.ensure_one()
-        Appointment = self.env["hms.appointment"].sudo()
-        domain = [
-            ("practitioner_id", "=", self.id),
-            ("state", "in", ACTIVE_STATES),
-            ("start", "<", stop),
-            ("stop", ">", start),
-        ]
-        if exclude:
-            domain.append(("id", "not in", exclude.ids))
-        return [
-            (row["start"], row["stop"])
-            for row in Appointment.search_read(domain, ["start", "stop"], order="start")
-        ]
+        Appointment = self.env["hms.appointment"]
+        Appointment.flush_model(["practitioner_id", "state", "start", "stop"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT start, stop FROM %s
+                 WHERE practitioner_id = %s AND state IN %s AND stop > %s AND start < %s%s
+                 ORDER BY start
+                """,
+                SQL.identifier(Appointment._table),
+                self.id,
+                ACTIVE_STATES,
+                start,
+                stop,
+                SQL(" AND id NOT IN %s", tuple(exclude.ids)) if exclude else SQL(),
+            )
+        )
+        return self.env.cr.fetchall()
 
     def _hms_free_slots(self, start, stop, appointment_type, exclude=None):
         """Free slots of ``appointment_type``'s length between two naive UTC datetimes.

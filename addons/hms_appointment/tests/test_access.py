@@ -42,6 +42,36 @@ class TestAppointmentAccess(HmsAppointmentCase):
         with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
             other_clinic.with_user(self.doctor).read(["name"])
 
+    def test_doctors_see_their_clinic_schedule_and_nothing_of_another_clinic(self):
+        colleague = self.env["hms.practitioner"].create(
+            {
+                "name": "Test Colleague A",
+                "company_id": self.clinic_a.id,
+                "resource_calendar_id": self.calendar_a.id,
+                "tz": "UTC",
+            }
+        )
+        clinic_a = self.book(at(0, 9)) | self.book(
+            at(0, 9), patient=self.patient_c, practitioner=colleague
+        )
+        clinic_b = self.book(at(0, 9), patient=self.patient_b, practitioner=self.practitioner_b)
+        # Front-desk work: a doctor sees the whole schedule of their clinic, colleagues' too.
+        Appointment = self.env["hms.appointment"]
+        self.assertEqual(Appointment.with_user(self.doctor).search([]), clinic_a)
+        self.assertEqual(Appointment.with_user(self.doctor_b).search([]), clinic_b)
+        for appointment in clinic_a:
+            with (
+                self.subTest(appointment=appointment.name),
+                mute_logger("odoo.addons.base.models.ir_rule"),
+                self.assertRaises(AccessError),
+            ):
+                appointment.with_user(self.doctor_b).read(["start", "patient_id"])
+        self.assertFalse(
+            Appointment.with_user(self.doctor_b).search_count(
+                [("company_id", "=", self.clinic_a.id)]
+            )
+        )
+
     def test_roles_without_appointments(self):
         appointment = self.book(at(0, 9))
         with mute_logger("odoo.addons.base.models.ir_model"):

@@ -1,4 +1,6 @@
-from datetime import datetime
+from datetime import date, datetime
+
+from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
@@ -74,3 +76,45 @@ class TestNoDoubleBookingUnderConcurrency(TransactionCase):
                 ],
             )
             self.assertEqual(cr.fetchone()[0], 1, "exactly one booking holds the slot")
+
+
+@tagged("post_install", "-at_install")
+class TestQueueTicketsUnderConcurrency(TransactionCase):
+    """Two check-ins of the same clinic and day at the same time never share a ticket."""
+
+    DAY = date(2099, 1, 5)
+
+    def _next_ticket(self, cr, company_id):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        return env["hms.appointment"].new({"company_id": company_id})._hms_next_ticket(self.DAY)
+
+    def _purge(self, company_id):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM hms_appointment_queue_counter WHERE company_id = %s AND day = %s",
+                [company_id, self.DAY],
+            )
+
+    def test_two_check_ins_at_once_get_different_tickets(self):
+        company_id = self.env.ref("base.main_company").id
+        self.addCleanup(self._purge, company_id)
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            first = self._next_ticket(cr1, company_id)
+            # The first check-in is not committed yet: the second one cannot read the counter
+            # past it, it waits (here: gives up after a short lock timeout).
+            cr2.execute("SET LOCAL lock_timeout = '200ms'")
+            with mute_logger("odoo.sql_db"), self.assertRaises(errors.LockNotAvailable):
+                self._next_ticket(cr2, company_id)
+            cr2.rollback()
+            cr1.commit()
+            # The server retries the loser's request in a new transaction.
+            second = self._next_ticket(cr2, company_id)
+            cr2.commit()
+        self.assertEqual((first, second), (1, 2))
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT last_ticket FROM hms_appointment_queue_counter "
+                "WHERE company_id = %s AND day = %s",
+                [company_id, self.DAY],
+            )
+            self.assertEqual(cr.fetchone()[0], 2)

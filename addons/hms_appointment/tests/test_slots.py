@@ -68,3 +68,90 @@ class TestFreeSlots(HmsAppointmentCase):
         move.slot_ids[-1].action_book()
         self.assertEqual(appointment.start, at(1, 16, 30))
         self.assertEqual(appointment.history_ids.old_start, at(0, 8))
+
+    def starts(self, start, stop, kind=None, practitioner=None):
+        return [
+            slot_start
+            for slot_start, _stop in (practitioner or self.practitioner_a)._hms_free_slots(
+                start, stop, kind or self.type_consultation
+            )
+        ]
+
+    def test_adjacent_and_partly_overlapping_bookings(self):
+        self.book(at(0, 10))
+        self.book(at(0, 11, 15), patient=self.patient_c, kind=self.type_follow_up)
+        starts = self.starts(at(0, 9), at(0, 12))
+        self.assertEqual(
+            starts,
+            [at(0, 9), at(0, 9, 30), at(0, 10, 30), at(0, 11, 30)],
+            "a booking ending or starting at a slot's edge leaves it free; "
+            "a quarter of an hour inside takes the whole slot",
+        )
+        follow_ups = self.starts(at(0, 11), at(0, 12), kind=self.type_follow_up)
+        self.assertEqual(follow_ups, [at(0, 11), at(0, 11, 30), at(0, 11, 45)])
+
+    def test_booking_across_the_edges_of_the_searched_range(self):
+        self.book(at(0, 8, 20), kind=self.type_follow_up)
+        self.assertEqual(
+            self.starts(at(0, 8, 30), at(0, 10))[0],
+            at(0, 9),
+            "a booking started before the range still takes its first slot",
+        )
+        self.assertEqual(self.starts(at(0, 0), at(0, 8, 30)), [], "nor the last one")
+        self.assertEqual(self.starts(at(0, 8, 35), at(0, 9, 5)), [at(0, 8, 35)])
+
+    def test_leave_boundaries(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Staff meeting",
+                "resource_id": self.practitioner_a.resource_id.id,
+                "calendar_id": self.calendar_a.id,
+                "date_from": at(0, 10),
+                "date_to": at(0, 11),
+            }
+        )
+        starts = self.starts(at(0, 9), at(0, 12))
+        self.assertEqual(starts, [at(0, 9), at(0, 9, 30), at(0, 11), at(0, 11, 30)])
+
+    def test_overbooking_holds_its_slot_and_a_moved_booking_frees_its_own(self):
+        booked = self.book(at(0, 9))
+        squeezed = self.book(
+            at(0, 9),
+            patient=self.patient_c,
+            kind=self.type_emergency,
+            user=self.doctor,
+            is_overbooking=True,
+        )
+        booked.action_cancel("Called off")
+        self.assertNotIn(at(0, 9), self.starts(at(0, 8), at(0, 12)), "the emergency is there")
+        free = self.practitioner_a._hms_free_slots(
+            at(0, 8), at(0, 12), self.type_consultation, exclude=squeezed
+        )
+        self.assertIn((at(0, 9), at(0, 9, 30)), free, "the booking being moved is not in its way")
+
+    def test_slots_in_the_practitioner_time_zone(self):
+        new_york = self.env["resource.calendar"].create(
+            {"name": "New York hours", "company_id": self.clinic_a.id, "tz": "America/New_York"}
+        )
+        practitioner = self.env["hms.practitioner"].create(
+            {
+                "name": "Test Doctor NY",
+                "company_id": self.clinic_a.id,
+                "resource_calendar_id": new_york.id,
+                "tz": "America/New_York",
+            }
+        )
+        # 8:00 in New York in June is 12:00 UTC; 12:00-13:00 local (16-17 UTC) is lunch.
+        self.book(at(0, 13), practitioner=practitioner)
+        slots = practitioner._hms_free_slots_between_days(
+            at(0, 0).date(), at(0, 0).date(), self.type_consultation
+        )
+        starts = [start for _practitioner, start, _stop in slots]
+        self.assertEqual((len(starts), starts[0], starts[-1]), (15, at(0, 12), at(0, 20, 30)))
+        self.assertNotIn(at(0, 13), starts)
+        self.assertNotIn(at(0, 16), starts)
+        self.assertEqual(
+            self.starts(at(0, 0), at(0, 12), practitioner=practitioner),
+            [],
+            "before 8:00 in New York",
+        )
