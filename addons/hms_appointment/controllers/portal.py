@@ -23,18 +23,8 @@ class HmsAppointmentPortal(portal.CustomerPortal):
 
     def _hms_portal_patients(self):
         """The patients the portal user manages: themselves and their dependants."""
-        partner = request.env.user.partner_id
-        return (
-            request.env["hms.patient"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("partner_id", "=", partner.id),
-                    ("guardian_partner_ids", "in", [partner.id]),
-                ]
-            )
-        )
+        Patient = request.env["hms.patient"]
+        return Patient.sudo().search(Patient._hms_portal_domain())
 
     def _hms_appointment_check_access(self, appointment_id, access_token=None):
         return self._document_check_access("hms.appointment", appointment_id, access_token)
