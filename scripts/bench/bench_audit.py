@@ -18,6 +18,7 @@ unless ``--keep`` is given (then the events stay, e.g. to measure a 10M chain on
 import argparse
 import contextlib
 import itertools
+import os
 import statistics
 import sys
 import time
@@ -59,10 +60,12 @@ def compare(registry, model_name, func, repeat):
 
 
 def report(label, bare, audited, bare_queries, audited_queries):
+    # The load average tells a figure measured on a busy machine: on 2 cores, other processes
+    # slow the commits (WAL flush) far more than the audit table's size does.
     print(
         f"{label}: {bare * 1000:.2f} ms bare, {audited * 1000:.2f} ms audited,"
         f" ratio {audited / bare:.2f}x; queries {bare_queries:.0f} bare,"
-        f" {audited_queries:.0f} audited"
+        f" {audited_queries:.0f} audited; load {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -195,6 +198,8 @@ def bench_chain(registry, size, keep):
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, CONTEXT)
+        cr.execute("SELECT count(*) FROM hms_audit_event")
+        print(f"chain: {cr.fetchone()[0]:,} events in the table")
         if size:
             print(f"chain: generating {size:,} events")
             generate_chain(env, size)

@@ -6,6 +6,8 @@ import os
 import threading
 import time
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -96,6 +98,10 @@ def chain_sql():
 CREATE OR REPLACE FUNCTION hms_audit_hash(e hms_audit_event) RETURNS text
 LANGUAGE sql STABLE AS $$ SELECT %(hash_e)s $$;
 
+CREATE TABLE IF NOT EXISTS hms_audit_event_archive (
+    LIKE hms_audit_event, PRIMARY KEY (sequence, event_time)
+) PARTITION BY RANGE (event_time);
+
 CREATE OR REPLACE FUNCTION hms_audit_reject() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -103,7 +109,21 @@ BEGIN
             AND %(content_new)s = %(content_old)s THEN
         RETURN NEW;  -- sealing: the one update an event ever gets
     END IF;
+    IF TG_OP = 'DELETE' AND current_setting('hms_audit.archiving', true) = 'on'
+            AND EXISTS (SELECT 1 FROM hms_audit_event_archive a
+                         WHERE a.sequence = OLD.sequence AND a.event_time = OLD.event_time
+                           AND a.event_hash = OLD.event_hash) THEN
+        RETURN OLD;  -- archiving: a sealed event already copied to the archive
+    END IF;
     RAISE EXCEPTION 'hms_audit_event is append-only'
+        USING ERRCODE = 'insufficient_privilege', DETAIL = TG_OP || ' refused';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION hms_audit_archive_reject() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'hms_audit_event_archive is append-only'
         USING ERRCODE = 'insufficient_privilege', DETAIL = TG_OP || ' refused';
 END
 $$;
@@ -143,6 +163,12 @@ CREATE TRIGGER hms_audit_event_append_only BEFORE UPDATE OR DELETE ON hms_audit_
 DROP TRIGGER IF EXISTS hms_audit_event_no_truncate ON hms_audit_event;
 CREATE TRIGGER hms_audit_event_no_truncate BEFORE TRUNCATE ON hms_audit_event
     FOR EACH STATEMENT EXECUTE FUNCTION hms_audit_reject();
+DROP TRIGGER IF EXISTS hms_audit_event_archive_append_only ON hms_audit_event_archive;
+CREATE TRIGGER hms_audit_event_archive_append_only BEFORE UPDATE OR DELETE
+    ON hms_audit_event_archive FOR EACH ROW EXECUTE FUNCTION hms_audit_archive_reject();
+DROP TRIGGER IF EXISTS hms_audit_event_archive_no_truncate ON hms_audit_event_archive;
+CREATE TRIGGER hms_audit_event_archive_no_truncate BEFORE TRUNCATE ON hms_audit_event_archive
+    FOR EACH STATEMENT EXECUTE FUNCTION hms_audit_archive_reject();
 CREATE INDEX IF NOT EXISTS hms_audit_event_unsealed_idx ON hms_audit_event (id)
     WHERE event_hash IS NULL;
 CREATE INDEX IF NOT EXISTS hms_audit_event_patient_refs_idx ON hms_audit_event
@@ -155,32 +181,37 @@ CREATE INDEX IF NOT EXISTS hms_audit_event_patient_refs_idx ON hms_audit_event
     )
 
 
-def verify_sql(from_sequence=0):
-    """The checks of the chain from ``from_sequence`` on (0: the whole chain; else the sequence
-    of a signed checkpoint, whose event the checkpoint verification vouches for).
+def verify_sql(table, start, anchor):
+    """The checks of the chain held in ``table`` from the event ``start`` on; ``anchor`` is the
+    hash the event ``start`` must link to (the genesis, or the archived event before the live
+    chain), None when its link is vouched for otherwise (a signed checkpoint).
 
     The first query counts the events, gives the head and the first event whose recomputed
     hash differs; the second gives the first event that does not link to its predecessor
     (prev_hash not the previous event's hash, previous event missing, or a first event not
-    linked to the genesis). No window function: PostgreSQL may scan in parallel.
+    linked to its anchor). No window function: PostgreSQL may scan in parallel.
     """
-    start = from_sequence or 1
+    table = SQL.identifier(table)
     hashes = SQL(
         """SELECT count(*), max(sequence), min(sequence) FILTER (WHERE %s <> event_hash)
-             FROM hms_audit_event e WHERE sequence >= %s""",
+             FROM %s e WHERE sequence >= %s""",
         canonical_hash("e"),
+        table,
         start,
     )
+    first = SQL("e.prev_hash <> %s", anchor) if anchor else SQL("FALSE")
     links = SQL(
         """SELECT min(e.sequence)
-             FROM hms_audit_event e
-             LEFT JOIN hms_audit_event p ON p.sequence = e.sequence - 1
-            WHERE e.sequence >= %s AND e.sequence > %s
-              AND CASE WHEN e.sequence = 1 THEN e.prev_hash <> %s
+             FROM %s e
+             LEFT JOIN %s p ON p.sequence = e.sequence - 1
+            WHERE e.sequence >= %s
+              AND CASE WHEN e.sequence = %s THEN %s
                        ELSE p.event_hash IS NULL OR p.event_hash <> e.prev_hash END""",
+        table,
+        table,
         start,
-        from_sequence,
-        GENESIS_HASH,
+        start,
+        first,
     )
     return hashes, links
 
@@ -491,10 +522,34 @@ class HmsAuditEvent(models.Model):
 
     @api.model
     def _verify_chain(self, from_sequence=0):
-        """Walk the chain (all of it, or from a signed checkpoint's sequence): number of events
-        checked, head, first broken sequence (or None), pending events."""
+        """Walk the live chain (from the archived events, or from a signed checkpoint's
+        sequence): number of events checked, head, first broken sequence (or None), pending
+        events."""
+        base, base_hash = self._archive_head()
+        if from_sequence > base:
+            result = self._verify_table("hms_audit_event", from_sequence, None)
+        else:
+            result = self._verify_table("hms_audit_event", base + 1, base_hash)
+        self.env.cr.execute("SELECT count(*) FROM hms_audit_event WHERE event_hash IS NULL")
+        result["unsealed"] = self.env.cr.fetchone()[0]
+        return result
+
+    @api.model
+    def _verify_archive(self):
+        """Walk the archived chain on its own, from its first event: linked to the genesis
+        when it is event 1, else to partitions moved out to cold storage (checked there)."""
+        self.env.cr.execute("SELECT min(sequence) FROM hms_audit_event_archive")
+        first = self.env.cr.fetchone()[0] or 1
+        result = self._verify_table(
+            "hms_audit_event_archive", first, GENESIS_HASH if first == 1 else None
+        )
+        result["unsealed"] = 0
+        return result
+
+    @api.model
+    def _verify_table(self, table, start, anchor):
         cr = self.env.cr
-        hashes, links = verify_sql(from_sequence)
+        hashes, links = verify_sql(table, start, anchor)
         # Recompute the hashes on every core: the planner underrates the cost of the hashing.
         cr.execute("SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0")
         cr.execute(hashes)
@@ -502,10 +557,125 @@ class HmsAuditEvent(models.Model):
         cr.execute(links)
         broken_link = cr.fetchone()[0]
         cr.execute("RESET parallel_setup_cost; RESET parallel_tuple_cost")
-        cr.execute("SELECT count(*) FROM hms_audit_event WHERE event_hash IS NULL")
-        unsealed = cr.fetchone()[0]
         broken = min((b for b in (broken_hash, broken_link) if b is not None), default=None)
-        return {"count": count, "head": head or 0, "broken": broken, "unsealed": unsealed}
+        return {"count": count, "head": head or 0, "broken": broken}
+
+    @api.model
+    def _archive_head(self):
+        """Sequence and hash of the last archived event: the live chain links to it."""
+        self.env.cr.execute(
+            "SELECT sequence, event_hash FROM hms_audit_event_archive"
+            " ORDER BY sequence DESC LIMIT 1"
+        )
+        return self.env.cr.fetchone() or (0, GENESIS_HASH)
+
+    @api.model
+    def _hash_at(self, sequence):
+        """The hash of the event ``sequence``, live or archived; None when neither holds it."""
+        self.env.cr.execute(
+            "SELECT event_hash FROM hms_audit_event WHERE sequence = %s"
+            " UNION ALL SELECT event_hash FROM hms_audit_event_archive WHERE sequence = %s",
+            [sequence, sequence],
+        )
+        row = self.env.cr.fetchone()
+        return row and row[0]
+
+    @api.model
+    def _first_held_sequence(self):
+        """The first event the database holds: those before it went to cold storage."""
+        self.env.cr.execute(
+            "SELECT LEAST((SELECT min(sequence) FROM hms_audit_event_archive),"
+            " (SELECT min(sequence) FROM hms_audit_event))"
+        )
+        return self.env.cr.fetchone()[0] or 1
+
+    # Archival ------------------------------------------------------------------
+
+    @api.model
+    def _archive_before(self, month):
+        """Move the sealed events older than ``month`` (a date; its month counts) into the
+        archive partitions, one per month; the number of events moved.
+
+        The chain moves as a prefix: up to the event before the first one of ``month`` (an
+        older straggler sealed after it stays live). A checkpoint signed by the configured key
+        at or after the last event moved must vouch for it, so that the archive and the live
+        chain can be verified apart. The DELETE passes the append-only trigger through
+        ``hms_audit.archiving``, which lets it delete only events already in the archive.
+        """
+        cr = self.env.cr
+        month = fields.Date.to_date(month).replace(day=1)
+        base = self._archive_head()[0]
+        cr.execute(
+            """SELECT COALESCE(
+                   (SELECT min(sequence) - 1 FROM hms_audit_event WHERE event_time >= %s),
+                   (SELECT max(sequence) FROM hms_audit_event))""",
+            [month],
+        )
+        last = cr.fetchone()[0] or 0
+        if last <= base:
+            return 0
+        if self.env["hms.audit.checkpoint"]._last_verified_sequence() < last:
+            raise UserError(
+                self.env._(
+                    "Archiving the events up to %(sequence)s needs a checkpoint signed at or "
+                    "after it: sign one first.",
+                    sequence=last,
+                )
+            )
+        cr.execute(
+            """SELECT DISTINCT date_trunc('month', event_time)::date FROM hms_audit_event
+                WHERE sequence > %s AND sequence <= %s""",
+            [base, last],
+        )
+        for (start,) in cr.fetchall():
+            self._archive_partition(start)
+        columns = SQL(", ").join(SQL.identifier(c) for c in (*CANONICAL_COLUMNS, "event_hash"))
+        cr.execute(
+            SQL(
+                """INSERT INTO hms_audit_event_archive (%(columns)s)
+                   SELECT %(columns)s FROM hms_audit_event
+                    WHERE sequence > %(base)s AND sequence <= %(last)s;
+                   SELECT set_config('hms_audit.archiving', 'on', true);
+                   DELETE FROM hms_audit_event WHERE sequence > %(base)s AND sequence <= %(last)s;
+                   SELECT set_config('hms_audit.archiving', 'off', true)""",
+                columns=columns,
+                base=base,
+                last=last,
+            )
+        )
+        _logger.info("hms_audit: archived the events %s to %s", base + 1, last)
+        return last - base
+
+    @api.model
+    def _archive_partition(self, start):
+        """The archive partition of the month beginning on ``start``, created if missing."""
+        end = start + relativedelta(months=1)
+        name = f"hms_audit_event_archive_y{start.year:04d}m{start.month:02d}"
+        self.env.cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %(name)s PARTITION OF hms_audit_event_archive
+                       FOR VALUES FROM (%(start)s) TO (%(end)s);
+                   DROP TRIGGER IF EXISTS hms_audit_no_truncate ON %(name)s;
+                   CREATE TRIGGER hms_audit_no_truncate BEFORE TRUNCATE ON %(name)s
+                       FOR EACH STATEMENT EXECUTE FUNCTION hms_audit_archive_reject()""",
+                name=SQL.identifier(name),
+                start=start,
+                end=end,
+            )
+        )
+
+    @api.model
+    def _cron_archive(self):
+        """Archive the events older than ``hms_audit.archive_after_months`` months (24): verify
+        the chain, sign its head, then move (disabled by default: retention is a policy)."""
+        months = int(
+            self.env["ir.config_parameter"].sudo().get_param("hms_audit.archive_after_months", 24)
+        )
+        if not self.env["hms.audit.verification"]._verify(from_checkpoint=True)["valid"]:
+            _logger.error("hms_audit: the chain is broken, nothing archived")
+            return
+        self.env["hms.audit.checkpoint"]._create_checkpoint()
+        self._archive_before(fields.Date.today() - relativedelta(months=months))
 
     @api.model
     def _head(self):

@@ -31,17 +31,23 @@ class HmsAuditVerification(models.Model):
             )
 
     @api.model
-    def _verify(self, from_checkpoint=False):
+    def _verify(self, from_checkpoint=False, archive=False):
         """Walk the chain and the signed checkpoints; the result as a dict (used by the CLI).
 
         ``from_checkpoint``: start at the latest checkpoint that the configured key signed and
-        the chain still holds, instead of the first event: what comes before it was verified
-        when that checkpoint was signed, and is vouched for by its signature.
+        the chain still holds, instead of the first live event: what comes before it was
+        verified when that checkpoint was signed, and is vouched for by its signature.
+        ``archive``: walk the archived events instead of the live ones.
         """
         start = time.perf_counter()
         Checkpoint = self.env["hms.audit.checkpoint"]
+        Event = self.env["hms.audit.event"]
         from_sequence = Checkpoint._last_verified_sequence() if from_checkpoint else 0
-        result = self.env["hms.audit.event"]._verify_chain(from_sequence)
+        if archive:
+            from_sequence = 0
+            result = Event._verify_archive()
+        else:
+            result = Event._verify_chain(from_sequence)
         result["from_sequence"] = from_sequence
         result["checkpoint_failure"] = Checkpoint._verify_checkpoints()
         result["duration"] = time.perf_counter() - start

@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_archive
 from . import test_break_glass
 from . import test_chain
 from . import test_checkpoint

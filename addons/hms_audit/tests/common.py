@@ -1,4 +1,13 @@
+import os
+import shutil
+import tempfile
 from contextlib import contextmanager
+from unittest.mock import patch
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from odoo.tools import config
 
 from odoo.addons.hms_patient.tests.common import HmsPatientCase, HmsPatientCommon
 
@@ -18,6 +27,25 @@ class HmsAuditCommon(HmsPatientCommon):
         Event._seal()
         domain = [("id", ">", mark)] + [(k, "=", v) for k, v in filters.items()]
         return Event.sudo().search(domain, order="id")
+
+    def use_signing_key(self):
+        """A fresh signing key and checkpoint directory configured for this test; the directory."""
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        key_path = os.path.join(directory, "signing.pem")
+        with open(key_path, "wb") as handle:
+            handle.write(
+                Ed25519PrivateKey.generate().private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        options = {"hms_audit_signing_key": key_path, "hms_audit_checkpoint_dir": directory}
+        patcher = patch.dict(config.options, options)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return directory
 
     @contextmanager
     def tampering(self):

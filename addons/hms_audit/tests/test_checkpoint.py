@@ -1,12 +1,7 @@
 import base64
 import json
 import os
-import shutil
-import tempfile
 from unittest.mock import patch
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -19,21 +14,7 @@ from .common import HmsAuditCase
 class TestAuditCheckpoint(HmsAuditCase):
     def setUp(self):
         super().setUp()
-        self.directory = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.directory)
-        key_path = os.path.join(self.directory, "signing.pem")
-        with open(key_path, "wb") as handle:
-            handle.write(
-                Ed25519PrivateKey.generate().private_bytes(
-                    serialization.Encoding.PEM,
-                    serialization.PrivateFormat.PKCS8,
-                    serialization.NoEncryption(),
-                )
-            )
-        options = {"hms_audit_signing_key": key_path, "hms_audit_checkpoint_dir": self.directory}
-        patcher = patch.dict(config.options, options)
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        self.directory = self.use_signing_key()
         self.env["hms.patient"].create({"name": "Checkpointed"})
         self.env["hms.audit.event"]._seal()
         self.Checkpoint = self.env["hms.audit.checkpoint"]
