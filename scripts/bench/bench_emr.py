@@ -9,9 +9,9 @@ diagnosis each, then measures as the demo doctor (record rules included):
   cache each run), and the rendered HTML chart, p50/p95 over ``--runs`` runs;
 - optionally (``--icd10``) the load of the full ICD-10-CM catalogue;
 - a consultation: ``create`` + ``action_close`` of an encounter with two diagnoses (one
-  chronic: it feeds the patient's conditions), as is, with the audit rules off, and with
-  the audit rules and chatter (creation message, follower) off, against a bare ORM
-  ``create`` of the same final values (``BaseModel.create``: no override, no tracking).
+  chronic: it feeds the patient's conditions), as is and with the chatter (creation
+  message, follower, tracking) off, against a bare ORM ``create`` of the same final values
+  (``BaseModel.create``: no override, no tracking), with the audit rules on, then off.
 
 Run it on a database with the HMS addons and their demo data installed, e.g.:
 
@@ -130,10 +130,12 @@ def set_audit(env, models, active):
 
 
 def measure_consultation(env, patient, practitioner, icds, runs):
-    """p50 of create + close: ours (as is; audit off; audit and chatter off) and bare.
+    """p50 of create + close: ours (as is, and with chatter off) and the bare create.
 
     The bare baseline is ``BaseModel.create`` (no HMS override, no mail.thread) of the
-    final values, with the same two diagnoses, in the same transaction.
+    final values, with the same two diagnoses, in the same transaction. The variants run
+    in turn on each iteration, each with a cold cache as a new request has, once with the
+    audit rules on and once with them off.
     """
     Encounter = env["hms.encounter"]
     bare = Encounter.with_context(tracking_disable=True)
@@ -154,9 +156,6 @@ def measure_consultation(env, patient, practitioner, icds, runs):
             ],
         }
 
-    def ours(model):
-        model.create(values()).action_close()
-
     def baseline(n):
         final = {
             **values(),
@@ -166,20 +165,26 @@ def measure_consultation(env, patient, practitioner, icds, runs):
         }
         BaseModel.create(bare, [final])
 
-    def timed(run):
-        samples = []
-        for n in range(runs):
-            start = time.perf_counter()
-            run(n)
-            env.flush_all()
-            samples.append(time.perf_counter() - start)
-        return percentiles(samples)[0]
-
+    variants = {
+        "bare ORM create": baseline,
+        "ours": lambda n: Encounter.create(values()).action_close(),
+        "ours, chatter off": lambda n: quiet.create(values()).action_close(),
+    }
     audited = ["hms.encounter", "hms.encounter.diagnosis", "hms.patient.condition"]
-    result = {"bare ORM create": timed(baseline), "ours": timed(lambda n: ours(Encounter))}
-    set_audit(env, audited, False)
-    result["ours, audit off"] = timed(lambda n: ours(Encounter))
-    result["ours, audit and chatter off"] = timed(lambda n: ours(quiet))
+    result = {}
+    for audit in (True, False):
+        set_audit(env, audited, audit)
+        samples = {label: [] for label in variants}
+        for n in range(runs):
+            for label, run in variants.items():
+                env.invalidate_all()
+                start = time.perf_counter()
+                run(f"{n}{audit}")
+                env.flush_all()
+                samples[label].append(time.perf_counter() - start)
+        result[f"audit {'on' if audit else 'off'}"] = {
+            label: percentiles(times)[0] for label, times in samples.items()
+        }
     set_audit(env, audited, True)
     return result
 
@@ -230,10 +235,11 @@ def main():
         timings = measure_consultation(
             as_doctor, patient.with_env(as_doctor), practitioner, icds, max(5, args.runs // 2)
         )
-        bare = timings["bare ORM create"]
         print("encounter create+close (two diagnoses, one chronic), p50:")
-        for label, p50 in timings.items():
-            print(f"  {label:<30}{p50:>7.1f} ms   ratio to bare {p50 / bare:.2f}x")
+        for audit, p50s in timings.items():
+            bare = p50s["bare ORM create"]
+            for label, p50 in p50s.items():
+                print(f"  {audit}, {label:<20}{p50:>7.1f} ms   ratio to bare {p50 / bare:.2f}x")
         if args.icd10:
             start = time.perf_counter()
             count = env["hms.icd10"]._load_icd10_catalogue()
