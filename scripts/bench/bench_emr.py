@@ -8,8 +8,10 @@ diagnosis each, then measures as the demo doctor (record rules included):
 - chart load: ``hms.patient._hms_chart_events()`` of that patient (first page, cold
   cache each run), and the rendered HTML chart, p50/p95 over ``--runs`` runs;
 - optionally (``--icd10``) the load of the full ICD-10-CM catalogue;
-- a consultation: ``create`` + ``action_close`` of an encounter with two diagnoses,
-  against a bare ORM ``create`` of the same final values (no overrides, no tracking).
+- a consultation: ``create`` + ``action_close`` of an encounter with two diagnoses (one
+  chronic: it feeds the patient's conditions), as is and with the chatter (creation
+  message, follower, tracking) off, against a bare ORM ``create`` of the same final values
+  (``BaseModel.create``: no override, no tracking), with the audit rules on, then off.
 
 Run it on a database with the HMS addons and their demo data installed, e.g.:
 
@@ -45,8 +47,9 @@ def generate_patients(env, count, company_id):
               FROM generate_series(1, %(count)s) n
             RETURNING id
         )
-        INSERT INTO hms_patient (partner_id, mrn, company_id, active, create_date, write_date)
-        SELECT id, 'B' || id, %(company)s, TRUE, now(), now() FROM partners
+        INSERT INTO hms_patient (partner_id, mrn, company_id, active, state, create_date,
+                                 write_date)
+        SELECT id, 'B' || id, %(company)s, TRUE, 'active', now(), now() FROM partners
         """,
         {"count": count, "company": company_id},
     )
@@ -119,9 +122,26 @@ def measure_chart(env, patient, runs):
     return len(events), percentiles(chart), percentiles(html)
 
 
+def set_audit(env, models, active):
+    """Switch the audit rules of ``models`` (if the audit addon is installed)."""
+    if "hms.audit.rule" in env:
+        rules = env["hms.audit.rule"].sudo().with_context(active_test=False)
+        rules.search([("model", "in", models)]).write({"active": active})
+
+
 def measure_consultation(env, patient, practitioner, icds, runs):
+    """p50 of create + close: ours (as is, and with chatter off) and the bare create.
+
+    The bare baseline is ``BaseModel.create`` (no HMS override, no mail.thread) of the
+    final values, with the same two diagnoses, in the same transaction. The variants run
+    in turn on each iteration, each with a cold cache as a new request has, once with the
+    audit rules on and once with them off.
+    """
     Encounter = env["hms.encounter"]
     bare = Encounter.with_context(tracking_disable=True)
+    quiet = Encounter.with_context(
+        tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+    )
 
     def values():
         return {
@@ -132,31 +152,41 @@ def measure_consultation(env, patient, practitioner, icds, runs):
             "plan": "Rest and fluids",
             "diagnosis_ids": [
                 (0, 0, {"icd10_id": icds[0].id, "diagnosis_role": "primary"}),
-                (0, 0, {"icd10_id": icds[1].id}),
+                (0, 0, {"icd10_id": icds[1].id, "is_chronic": True}),
             ],
         }
 
-    ours, baseline = [], []
-    for n in range(runs):
-        start = time.perf_counter()
-        Encounter.create(values()).action_close()
-        env.flush_all()
-        ours.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        BaseModel.create(
-            bare,
-            [
-                {
-                    **values(),
-                    "name": f"BARE{n}",
-                    "date_closed": odoo.fields.Datetime.now(),
-                    "closed_by_id": env.uid,
-                }
-            ],
-        )
-        env.flush_all()
-        baseline.append(time.perf_counter() - start)
-    return percentiles(ours), percentiles(baseline)
+    def baseline(n):
+        final = {
+            **values(),
+            "name": f"BARE{n}",
+            "date_closed": odoo.fields.Datetime.now(),
+            "closed_by_id": env.uid,
+        }
+        BaseModel.create(bare, [final])
+
+    variants = {
+        "bare ORM create": baseline,
+        "ours": lambda n: Encounter.create(values()).action_close(),
+        "ours, chatter off": lambda n: quiet.create(values()).action_close(),
+    }
+    audited = ["hms.encounter", "hms.encounter.diagnosis", "hms.patient.condition"]
+    result = {}
+    for audit in (True, False):
+        set_audit(env, audited, audit)
+        samples = {label: [] for label in variants}
+        for n in range(runs):
+            for label, run in variants.items():
+                env.invalidate_all()
+                start = time.perf_counter()
+                run(f"{n}{audit}")
+                env.flush_all()
+                samples[label].append(time.perf_counter() - start)
+        result[f"audit {'on' if audit else 'off'}"] = {
+            label: percentiles(times)[0] for label, times in samples.items()
+        }
+    set_audit(env, audited, True)
+    return result
 
 
 def main():
@@ -202,13 +232,14 @@ def main():
             f"encounters): p50 {chart[0]:.1f} ms, p95 {chart[1]:.1f} ms"
         )
         print(f"chart rendered as HTML: p50 {html[0]:.1f} ms, p95 {html[1]:.1f} ms")
-        ours, baseline = measure_consultation(
+        timings = measure_consultation(
             as_doctor, patient.with_env(as_doctor), practitioner, icds, max(5, args.runs // 2)
         )
-        print(
-            f"encounter create+close: p50 {ours[0]:.1f} ms; bare ORM create of the same values: "
-            f"p50 {baseline[0]:.1f} ms; ratio {ours[0] / baseline[0]:.2f}"
-        )
+        print("encounter create+close (two diagnoses, one chronic), p50:")
+        for audit, p50s in timings.items():
+            bare = p50s["bare ORM create"]
+            for label, p50 in p50s.items():
+                print(f"  {audit}, {label:<20}{p50:>7.1f} ms   ratio to bare {p50 / bare:.2f}x")
         if args.icd10:
             start = time.perf_counter()
             count = env["hms.icd10"]._load_icd10_catalogue()

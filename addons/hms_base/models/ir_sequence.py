@@ -7,7 +7,26 @@ class IrSequence(models.Model):
 
     @api.model
     def _hms_next_by_code(self, code, company):
-        """Next number of ``code`` in ``company``'s own sequence.
+        """Next number of ``code`` in ``company``'s own sequence."""
+        return self._hms_sequence(code, company)._next()
+
+    @api.model
+    def _hms_next_numbers(self, code, companies):
+        """Next numbers of ``code``, one for each of ``companies`` (a list, repeats allowed).
+
+        A batch looks each clinic's sequence up once.
+        """
+        sequences = {}
+        numbers = []
+        for company in companies:
+            if company not in sequences:
+                sequences[company] = self._hms_sequence(code, company)
+            numbers.append(sequences[company]._next())
+        return numbers
+
+    @api.model
+    def _hms_sequence(self, code, company):
+        """``company``'s own sequence of ``code``.
 
         Each clinic numbers independently: its sequence is copied on first use from
         the shared template (the sequence of that code without a company).
@@ -28,4 +47,4 @@ class IrSequence(models.Model):
                     "number_next": 1,
                 }
             )
-        return sequence._next()
+        return sequence

@@ -274,20 +274,23 @@ class HmsEncounter(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Sequence = self.env["ir.sequence"]
+        unnamed, clinics = [], []
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id"))
                 if not company and vals.get("patient_id"):
                     company = self.env["hms.patient"].browse(vals["patient_id"]).company_id
-                vals["name"] = Sequence._hms_next_by_code(
-                    "hms.encounter", company or self.env.company
-                )
+                unnamed.append(vals)
+                clinics.append(company or self.env.company)
+        numbers = self.env["ir.sequence"]._hms_next_numbers("hms.encounter", clinics)
+        for vals, number in zip(unnamed, numbers, strict=True):
+            vals["name"] = number
         return super().create(vals_list)
 
     def write(self, vals):
-        self.check_access("write")  # who may write comes before what may be written
         if any(encounter.state == "closed" for encounter in self):
+            # Who may write comes before what may be written (the ORM checks open ones).
+            self.check_access("write")
             unlocked = self._hms_unlocked_fields()
             locked = [
                 name

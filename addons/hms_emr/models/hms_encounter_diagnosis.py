@@ -16,10 +16,19 @@ class HmsEncounterDiagnosis(models.Model):
         ondelete="cascade",
         check_company=True,
     )
-    patient_id = fields.Many2one(related="encounter_id.patient_id", store=True, index=True)
-    company_id = fields.Many2one(related="encounter_id.company_id", store=True, index=True)
-    practitioner_id = fields.Many2one(related="encounter_id.practitioner_id", store=True)
-    date = fields.Datetime(related="encounter_id.date_start", store=True, index=True)
+    # Precomputed: inserted with the row, not updated after it.
+    patient_id = fields.Many2one(
+        related="encounter_id.patient_id", store=True, index=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="encounter_id.company_id", store=True, index=True, precompute=True
+    )
+    practitioner_id = fields.Many2one(
+        related="encounter_id.practitioner_id", store=True, precompute=True
+    )
+    date = fields.Datetime(
+        related="encounter_id.date_start", store=True, index=True, precompute=True
+    )
     icd10_id = fields.Many2one(
         "hms.icd10", "ICD-10 Code", required=True, index=True, ondelete="restrict"
     )
@@ -63,14 +72,13 @@ class HmsEncounterDiagnosis(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._hms_resolve_code(vals)
+        self._hms_check_codes([self._hms_resolve_code(vals) for vals in vals_list])
         encounter_ids = [vals["encounter_id"] for vals in vals_list if vals.get("encounter_id")]
         self.env["hms.encounter"].browse(encounter_ids)._hms_check_open()
         return super().create(vals_list)
 
     def write(self, vals):
-        self._hms_resolve_code(vals)
+        self._hms_check_codes([self._hms_resolve_code(vals)])
         self.encounter_id._hms_check_open()
         result = super().write(vals)
         self.encounter_id._hms_check_open()
@@ -82,14 +90,25 @@ class HmsEncounterDiagnosis(models.Model):
 
     @api.model
     def _hms_resolve_code(self, vals):
-        """Accept a code (``icd10_code``) or an id, and refuse what the catalogue lacks."""
+        """Accept a code (``icd10_code``) instead of an id (``icd10_id``).
+
+        Returns the id given as such (to check with ``_hms_check_codes``), else False.
+        """
         if vals.get("icd10_code"):
             vals["icd10_id"] = self.env["hms.icd10"]._hms_find_code(vals.pop("icd10_code")).id
-        elif vals.get("icd10_id") and not self.env["hms.icd10"].browse(vals["icd10_id"]).exists():
-            raise ValidationError(
-                self.env._("The ICD-10 code #%(id)s does not exist.", id=vals["icd10_id"])
-            )
+            return False
         vals.pop("icd10_code", None)
+        return vals.get("icd10_id", False)
+
+    @api.model
+    def _hms_check_codes(self, icd10_ids):
+        """Refuse ids the catalogue lacks (one query for a batch, falsy ids ignored)."""
+        icd10_ids = [icd10_id for icd10_id in icd10_ids if icd10_id]
+        missing = set(icd10_ids) - set(self.env["hms.icd10"].browse(icd10_ids).exists().ids)
+        if missing:
+            raise ValidationError(
+                self.env._("The ICD-10 code #%(id)s does not exist.", id=min(missing))
+            )
 
     def _hms_feed_patient_conditions(self):
         """Record the chronic, active diagnoses in the patient's conditions.
@@ -98,18 +117,23 @@ class HmsEncounterDiagnosis(models.Model):
         or made active again. Returns the chronic diagnoses.
         """
         chronic = self.filtered(lambda d: d.is_chronic and d.status in ("provisional", "confirmed"))
+        if not chronic:
+            return chronic
         Condition = self.env["hms.patient.condition"]
+        existing = {}  # one search for all: the latest condition of each patient and code
+        for condition in Condition.search(
+            [
+                ("patient_id", "in", chronic.patient_id.ids),
+                ("code", "in", chronic.mapped("icd10_code")),
+                ("status", "!=", "entered_in_error"),
+            ]
+        ):
+            existing.setdefault((condition.patient_id, condition.code), condition)
         for diagnosis in chronic:
-            condition = Condition.search(
-                [
-                    ("patient_id", "=", diagnosis.patient_id.id),
-                    ("code", "=", diagnosis.icd10_code),
-                    ("status", "!=", "entered_in_error"),
-                ],
-                limit=1,
-            )
+            key = (diagnosis.patient_id, diagnosis.icd10_code)
+            condition = existing.get(key)
             if not condition:
-                Condition.create(
+                existing[key] = Condition.create(
                     {
                         "patient_id": diagnosis.patient_id.id,
                         "code": diagnosis.icd10_code,

@@ -244,8 +244,9 @@ class HmsPatient(models.Model):
 
     @api.depends("name", "birthdate", "phone", "mobile", "identifier_ids.value", "company_id")
     def _compute_duplicate_ids(self):
-        for patient in self:
-            patient.duplicate_ids = patient._find_duplicates()
+        duplicates = self._find_duplicates()
+        for index, patient in enumerate(self):
+            patient.duplicate_ids = duplicates[index]
 
     def _compute_search_key(self):
         for patient in self:
@@ -266,26 +267,31 @@ class HmsPatient(models.Model):
                 )
 
     def _check_duplicates(self):
-        for patient in self:
-            if patient.active and not patient.duplicate_reason and patient.duplicate_ids:
+        to_check = self.filtered(lambda p: p.active and not p.duplicate_reason)
+        for duplicates in to_check._find_duplicates().values():
+            if duplicates:
                 raise ValidationError(
                     self.env._(
                         "Possible duplicate of %(patients)s (same name and date of birth, "
                         "phone or identifier). Check the existing record, or give a reason "
                         "to keep both in 'Reason to Keep Despite Duplicates'.",
-                        patients=", ".join(patient.duplicate_ids.mapped("display_name")),
+                        patients=", ".join(duplicates.mapped("display_name")),
                     )
                 )
 
     @api.model_create_multi
     def create(self, vals_list):
-        Sequence = self.env["ir.sequence"]
+        unnumbered, clinics = [], []
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             self._normalize_vals(vals, company)
             if vals.get("mrn", "/") == "/":
-                vals["mrn"] = Sequence._hms_next_by_code("hms.patient", company)
+                unnumbered.append(vals)
+                clinics.append(company)
             vals.setdefault("type", "contact")
+        numbers = self.env["ir.sequence"]._hms_next_numbers("hms.patient", clinics)
+        for vals, number in zip(unnumbered, numbers, strict=True):
+            vals["mrn"] = number
         patients = super().create(vals_list)
         patients._check_duplicates()
         return patients
@@ -384,32 +390,78 @@ class HmsPatient(models.Model):
         )
 
     def _find_duplicates(self):
-        """Active patients of the same clinic that are likely the same person."""
-        self.ensure_one()
-        alternatives = []
-        if self.name and self.birthdate:
-            alternatives.append(
-                ["&", ("name", "=ilike", self.name), ("birthdate", "=", self.birthdate)]
+        """Active patients of the same clinic that are likely the same person as each of
+        these patients: ``{index in self: patients}`` (at most five each).
+
+        One query for the batch: a UNION of lookups (same name and date of birth, phone,
+        identifier) that each use their own index (an OR across the patient, partner and
+        identifier tables would scan the clinic's patients); when it finds candidates, a
+        search applies the active filter and the record rules.
+        """
+        names, phones, identifiers = [], [], []
+        for index, patient in enumerate(self):
+            company = patient.company_id.id
+            if not company:
+                continue
+            if patient.name and patient.birthdate:
+                names.append(
+                    SQL("(%s, %s, %s, %s)", index, company, patient.birthdate, patient.name)
+                )
+            phones += [
+                SQL("(%s, %s, %s)", index, company, number)
+                for number in {patient.phone, patient.mobile} - {False}
+            ]
+            identifiers += [
+                SQL("(%s, %s, %s, %s)", index, company, identifier.type_id.id, identifier.value)
+                for identifier in patient.identifier_ids
+                if identifier.value
+            ]
+        unaccent = self.env.registry.unaccent
+        lookups = []
+        if names:
+            lookups.append(
+                SQL(
+                    """SELECT v.src, p.id FROM (VALUES %s) AS v(src, company_id, birthdate, name)
+                         JOIN hms_patient p ON p.birthdate = v.birthdate::date
+                                           AND p.company_id = v.company_id
+                         JOIN res_partner rp ON rp.id = p.partner_id AND %s ILIKE %s""",
+                    SQL(", ").join(names),
+                    unaccent(SQL("rp.name")),
+                    unaccent(SQL("v.name")),
+                )
             )
-        phones = [number for number in (self.phone, self.mobile) if number]
-        if phones:
-            alternatives += [[("phone", "in", phones)], [("mobile", "in", phones)]]
-        identifiers = self.identifier_ids.filtered("value")
-        for identifier in identifiers:
-            alternatives.append(
-                [
-                    ("identifier_ids.type_id", "=", identifier.type_id.id),
-                    ("identifier_ids.value", "=", identifier.value),
-                ]
+        for column in ("phone", "mobile") if phones else ():
+            lookups.append(
+                SQL(
+                    """SELECT v.src, p.id FROM (VALUES %s) AS v(src, company_id, number)
+                         JOIN res_partner rp ON rp.%s = v.number
+                         JOIN hms_patient p ON p.partner_id = rp.id
+                                           AND p.company_id = v.company_id""",
+                    SQL(", ").join(phones),
+                    SQL.identifier(column),
+                )
             )
-        if not alternatives or not self.company_id:
-            return self.browse()
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("id", "not in", self._origin.ids or self.ids),
-        ]
-        domain += ["|"] * (len(alternatives) - 1) + [term for alt in alternatives for term in alt]
-        return self.search(domain, limit=5)
+        if identifiers:
+            lookups.append(
+                SQL(
+                    """SELECT v.src, i.patient_id
+                         FROM (VALUES %s) AS v(src, company_id, type_id, value)
+                         JOIN hms_patient_identifier i ON i.type_id = v.type_id
+                                                      AND i.value = v.value
+                                                      AND i.company_id = v.company_id""",
+                    SQL(", ").join(identifiers),
+                )
+            )
+        found = defaultdict(set)
+        if lookups:
+            for index, patient_id in self.env.execute_query(SQL(" UNION ").join(lookups)):
+                if patient_id != (self[index]._origin.id or self[index].id):
+                    found[index].add(patient_id)
+        candidates = self.search([("id", "in", list(set().union(*found.values())))])
+        return {
+            index: candidates.filtered(lambda c, ids=found[index]: c.id in ids)[:5]
+            for index in range(len(self))
+        }
 
     @api.model
     def _front_desk_domain(self, text):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 
 class HmsPatientIdentifier(models.Model):
@@ -12,7 +13,9 @@ class HmsPatientIdentifier(models.Model):
     patient_id = fields.Many2one(
         "hms.patient", "Patient", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="patient_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="patient_id.company_id", store=True, index=True, precompute=True
+    )
     type_id = fields.Many2one("hms.patient.identifier.type", "Type", required=True)
     value = fields.Char(
         required=True,
@@ -30,23 +33,26 @@ class HmsPatientIdentifier(models.Model):
     ]
 
     @api.model
-    def _check_value_free(self, type_id, value, company_id, exclude_id=None):
-        """Raise if ``value`` of this type is already registered in the clinic."""
+    def _check_values_free(self, entries, exclude_ids=()):
+        """Raise if one of ``entries`` ``(type_id, value, company_id)`` is already registered.
+
+        One query for the whole batch.
+        """
+        if not entries:
+            return
+        domain = expression.OR(
+            [("type_id", "=", type_id), ("value", "=", value), ("company_id", "=", company_id)]
+            for type_id, value, company_id in entries
+        )
         other = self.sudo().search(
-            [
-                ("id", "!=", exclude_id),
-                ("type_id", "=", type_id),
-                ("value", "=", value),
-                ("company_id", "=", company_id),
-            ],
-            limit=1,
+            expression.AND([domain, [("id", "not in", list(exclude_ids))]]), limit=1, order="id"
         )
         if other:
             raise ValidationError(
                 self.env._(
                     "Identifier: %(type)s %(value)s is already registered for %(patient)s.",
                     type=other.type_id.name,
-                    value=value,
+                    value=other.value,
                     patient=other.patient_id.display_name,
                 )
             )
@@ -54,21 +60,27 @@ class HmsPatientIdentifier(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         normalize = self.env["hms.patient"]._normalize_identifier
+        entries = []
         for vals in vals_list:
             vals["value"] = normalize(vals.get("value"))
             patient = self.env["hms.patient"].browse(vals.get("patient_id"))
-            self._check_value_free(vals.get("type_id"), vals["value"], patient.company_id.id)
+            entries.append((vals.get("type_id"), vals["value"], patient.company_id.id))
+        self._check_values_free(entries)
         return super().create(vals_list)
 
     def write(self, vals):
         if "value" in vals:
             vals["value"] = self.env["hms.patient"]._normalize_identifier(vals["value"])
         if {"value", "type_id"} & vals.keys():
-            for identifier in self:
-                self._check_value_free(
-                    vals.get("type_id", identifier.type_id.id),
-                    vals.get("value", identifier.value),
-                    identifier.company_id.id,
-                    identifier.id,
-                )
+            self._check_values_free(
+                [
+                    (
+                        vals.get("type_id", identifier.type_id.id),
+                        vals.get("value", identifier.value),
+                        identifier.company_id.id,
+                    )
+                    for identifier in self
+                ],
+                self.ids,
+            )
         return super().write(vals)

@@ -46,6 +46,37 @@ class TestDuplicate(HmsPatientCase):
         patient = form.save()
         self.assertEqual(patient.duplicate_reason, "Shares the family phone")
 
+    def test_batch_create_checks_each_patient(self):
+        Patient = self.env["hms.patient"]
+        nid = self.env.ref("hms_patient.identifier_type_national_id")
+        passport = self.env.ref("hms_patient.identifier_type_passport")
+        self.patient_a.write({"identifier_ids": [(0, 0, {"type_id": nid.id, "value": "N1"})]})
+        clean = [
+            # The same value under another type is another document: not a duplicate.
+            {
+                "name": "Bob Clean",
+                "company_id": self.clinic_a.id,
+                "identifier_ids": [(0, 0, {"type_id": passport.id, "value": "N1"})],
+            },
+            {"name": "Carol Clean", "birthdate": "1985-04-12", "company_id": self.clinic_a.id},
+        ]
+        twin = {
+            "name": "Dan Twin",
+            "company_id": self.clinic_a.id,
+            "identifier_ids": [(0, 0, {"type_id": nid.id, "value": "n-1"})],
+        }
+        count = Patient.search_count([])
+        with self.assertRaisesMessage(ValidationError, "Identifier: National ID N1"):
+            Patient.create([dict(vals) for vals in clean] + [twin])
+        twin["mobile"] = "(217) 555-0100"
+        twin["identifier_ids"] = []
+        with self.assertRaisesMessage(ValidationError, r"Possible duplicate of \[P\d+\] Alice"):
+            Patient.create([dict(vals) for vals in clean] + [twin])
+        self.assertEqual(Patient.search_count([]), count, "nothing half-saved")
+        created = Patient.create(clean)
+        self.assertEqual(len(created), 2)
+        self.assertFalse(created.duplicate_ids)
+
     def test_manager_merges(self):
         Patient = self.env["hms.patient"]
         nid = self.env.ref("hms_patient.identifier_type_national_id")
