@@ -9,6 +9,7 @@ import xmlrpc.client
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.hms_base.tests.common import hms_password
 from odoo.addons.hms_patient.tests.common import HmsPatientCommon
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ class TestIntegratorExample(HmsPatientCommon, HttpCase):
 
     def client(self, user):
         return integrator.HmsClient(
-            self.base_url(), self.env.cr.dbname, user.login, f"{user.login}-Secret-2026"
+            self.base_url(), self.env.cr.dbname, user.login, hms_password(user)
         )
 
     def test_receptionist_registers_a_patient(self):
@@ -39,7 +40,7 @@ class TestIntegratorExample(HmsPatientCommon, HttpCase):
                     f"--url={self.base_url()}",
                     f"--db={self.env.cr.dbname}",
                     f"--login={self.receptionist.login}",
-                    f"--password={self.receptionist.login}-Secret-2026",
+                    f"--password={hms_password(self.receptionist)}",
                     "--patient=Integrated Patient",
                     "--birthdate=1990-05-01",
                 ]

@@ -150,14 +150,6 @@ class TestAppointmentAccessRpc(HmsAppointmentCommon, HttpCase):
             cls.own = cls.book(at(0, 9))
             cls.other = cls.book(at(0, 10), patient=cls.patient_c)
 
-    def rpc(self, user, model, method, *args, **kwargs):
-        password = f"{user.login}-Secret-2026"
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, password, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, password, model, method, list(args), kwargs
-        )
-
     def test_portal_rpc_reads_own_only(self):
         rows = self.rpc(self.portal_user, "hms.appointment", "search_read", [], fields=["name"])
         self.assertEqual([row["id"] for row in rows], self.own.ids)

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.hms_base.tests.common import hms_password
+
 from .common import HmsAppointmentCommon, at
 
 
@@ -17,7 +19,7 @@ class TestPortal(HmsAppointmentCommon, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        self.authenticate(self.portal_user.login, hms_password(self.portal_user))
 
     def post(self, url, **data):
         return self.url_open(url, data={**data, "csrf_token": http.Request.csrf_token(self)})

@@ -4,6 +4,8 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.hms_base.tests.common import hms_password
+
 from .common import HmsAuditCommon
 
 
@@ -32,16 +34,9 @@ class TestAuditHttp(HmsAuditCommon, HttpCase):
         super().setUp()
         self.mark = self.audit_mark()
 
-    def rpc(self, user, model, method, *args, **kwargs):
-        password = f"{user.login}-Secret-2026"
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, password, {})
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, password, model, method, list(args), kwargs
-        )
-
     def test_logins_and_failures(self):
         uid = self.xmlrpc_common.authenticate(
-            self.env.cr.dbname, self.doctor.login, f"{self.doctor.login}-Secret-2026", {}
+            self.env.cr.dbname, self.doctor.login, hms_password(self.doctor), {}
         )
         self.assertEqual(uid, self.doctor.id)
         with mute_logger("odoo.addons.base.models.res_users"):
@@ -73,7 +68,7 @@ class TestAuditHttp(HmsAuditCommon, HttpCase):
         self.assertFalse(read.reason)
 
     def test_web_client_list_and_form_are_one_event_each(self):
-        self.authenticate(self.doctor.login, f"{self.doctor.login}-Secret-2026")
+        self.authenticate(self.doctor.login, hms_password(self.doctor))
         self.make_jsonrpc_request(
             "/web/dataset/call_kw/hms.patient/web_search_read",
             {
@@ -107,7 +102,7 @@ class TestAuditHttp(HmsAuditCommon, HttpCase):
         self._read_as(self.doctor, self.own)
         self._read_as(self.nurse, self.child)
         self._read_as(self.doctor_b, self.patient_b)
-        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        self.authenticate(self.portal_user.login, hms_password(self.portal_user))
         page = self.url_open("/my/access-log").text
         self.assertIn("Doctor", page)
         self.assertIn("Nurse", page)
@@ -128,7 +123,7 @@ class TestAuditHttp(HmsAuditCommon, HttpCase):
     def test_portal_shows_staff_names_when_the_clinic_allows(self):
         self._read_as(self.doctor, self.own)
         self.clinic_a.hms_audit_show_staff_names = True
-        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        self.authenticate(self.portal_user.login, hms_password(self.portal_user))
         self.assertIn(self.doctor.name, self.url_open("/my/access-log").text)
         home = self.url_open("/my/home").text
         self.assertIn("/my/access-log", home)
@@ -148,7 +143,7 @@ class TestAuditReadonlyRequest(HmsAuditCommon, HttpCase):
 
     def test_reads_of_a_readonly_request_are_kept(self):
         mark = self.audit_mark()
-        self.authenticate(self.doctor.login, f"{self.doctor.login}-Secret-2026")
+        self.authenticate(self.doctor.login, hms_password(self.doctor))
         result = self.make_jsonrpc_request(
             "/web/dataset/call_kw/hms.patient/web_search_read",
             {

@@ -13,6 +13,11 @@ ROLES = {
 }
 
 
+def hms_password(user):
+    """The password of a user made by the suite's fixtures."""
+    return f"{user.login}-Secret-2026"
+
+
 class HmsCommon:
     """Shared fixture of the suite: two clinics, one user per role, practitioners.
 
@@ -24,7 +29,7 @@ class HmsCommon:
         return new_test_user(
             cls.env,
             login=login,
-            password=f"{login}-Secret-2026",
+            password=f"{login}-Secret-2026",  # = hms_password(user)
             groups=groups,
             company_id=company.id,
             company_ids=[Command.set((companies or company).ids)],
@@ -81,6 +86,16 @@ class HmsCommon:
                 "tz": "UTC",
                 "specialty_ids": [Command.set(cls.specialty_cardio.ids)],
             }
+        )
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        """Call ``model.method`` over XML-RPC as ``user`` (in an ``HttpCase``)."""
+        uid = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, user.login, hms_password(user), {}
+        )
+        self.assertEqual(uid, user.id)
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, hms_password(user), model, method, list(args), kwargs
         )
 
 

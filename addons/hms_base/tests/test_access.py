@@ -104,14 +104,6 @@ class TestAccessRpc(HmsCommon, HttpCase):
         super().setUpClass()
         cls.setup_hms()
 
-    def rpc(self, user, model, method, *args, **kwargs):
-        password = f"{user.login}-Secret-2026"
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, password, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, password, model, method, list(args), kwargs
-        )
-
     def test_rpc_read_allowed_write_refused(self):
         names = self.rpc(self.receptionist, "hms.practitioner", "search_read", [], fields=["name"])
         self.assertEqual([row["name"] for row in names], ["Test Doctor A"])

@@ -1,6 +1,8 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.hms_base.tests.common import hms_password
+
 from .common import HmsEmrCommon
 
 
@@ -30,7 +32,7 @@ class TestPortalVisits(HmsEmrCommon, HttpCase):
     def test_released_summaries_listed_and_downloaded(self):
         released = self.visit(self.own_patient)
         unreleased = self.visit(self.own_patient, release=False)
-        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        self.authenticate(self.portal_user.login, hms_password(self.portal_user))
         page = self.url_open("/my/visits")
         self.assertEqual(page.status_code, 200)
         self.assertIn(released.name, page.text)
@@ -44,7 +46,7 @@ class TestPortalVisits(HmsEmrCommon, HttpCase):
     def test_forged_ids_refused(self):
         unreleased = self.visit(self.own_patient, release=False)
         others = self.visit(self.patient_a)
-        self.authenticate(self.portal_user.login, f"{self.portal_user.login}-Secret-2026")
+        self.authenticate(self.portal_user.login, hms_password(self.portal_user))
         with mute_logger("odoo.addons.base.models.ir_rule", "odoo.http"):
             for encounter in (unreleased, others):
                 with self.subTest(encounter=encounter.name):
@@ -57,7 +59,7 @@ class TestPortalVisits(HmsEmrCommon, HttpCase):
 
     def test_staff_without_clinical_rights_refused(self):
         released = self.visit(self.own_patient)
-        self.authenticate(self.receptionist.login, f"{self.receptionist.login}-Secret-2026")
+        self.authenticate(self.receptionist.login, hms_password(self.receptionist))
         with mute_logger("odoo.addons.base.models.ir_model", "odoo.http"):
             response = self.url_open(f"/my/visits/{released.id}", allow_redirects=False)
             self.assertEqual(response.status_code, 303)

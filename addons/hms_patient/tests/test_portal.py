@@ -4,6 +4,8 @@ import xmlrpc.client
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.hms_base.tests.common import hms_password
+
 from .common import HmsPatientCommon
 
 
@@ -15,7 +17,7 @@ class TestPatientPortal(HmsPatientCommon, HttpCase):
         cls.setup_hms()
 
     def login(self, user):
-        self.authenticate(user.login, f"{user.login}-Secret-2026")
+        self.authenticate(user.login, hms_password(user))
 
     def post(self, url, data):
         token = re.search(r'csrf_token: "(\w+)"', self.url_open("/my").text).group(1)
@@ -77,14 +79,8 @@ class TestPatientPortal(HmsPatientCommon, HttpCase):
         self.assertFalse(self.patient_dependant.contact_ids)
 
     def test_rpc_own_record_only(self):
-        user = self.portal_patient_a
-        password = f"{user.login}-Secret-2026"
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, password, {})
-
         def call(method, *args, **kwargs):
-            return self.xmlrpc_object.execute_kw(
-                self.env.cr.dbname, uid, password, "hms.patient", method, list(args), kwargs
-            )
+            return self.rpc(self.portal_patient_a, "hms.patient", method, *args, **kwargs)
 
         rows = call("search_read", [], fields=["mrn", "name"])
         self.assertEqual([row["mrn"] for row in rows], [self.patient_a.mrn])
