@@ -24,6 +24,17 @@ class TestPortal(HmsAppointmentCommon, HttpCase):
     def post(self, url, **data):
         return self.url_open(url, data={**data, "csrf_token": http.Request.csrf_token(self)})
 
+    def book_online(self, start, reason):
+        """Confirm a booking of patient A with practitioner A through the portal form."""
+        return self.post(
+            "/my/appointments/book/confirm",
+            patient_id=self.patient_a.id,
+            practitioner_id=self.practitioner_a.id,
+            type_id=self.type_consultation.id,
+            start=fields.Datetime.to_string(start),
+            reason=reason,
+        )
+
     def first_free_slot(self):
         today = fields.Date.today()
         return self.practitioner_a._hms_free_slots_between_days(
@@ -50,28 +61,14 @@ class TestPortal(HmsAppointmentCommon, HttpCase):
         )
         self.assertEqual(page.status_code, 200)
         self.assertIn(fields.Datetime.to_string(start), page.text, "the real free slots")
-        self.post(
-            "/my/appointments/book/confirm",
-            patient_id=self.patient_a.id,
-            practitioner_id=self.practitioner_a.id,
-            type_id=self.type_consultation.id,
-            start=fields.Datetime.to_string(start),
-            reason="Booked online",
-        )
+        self.book_online(start, "Booked online")
         booked = self.env["hms.appointment"].search([("reason", "=", "Booked online")])
         self.assertEqual(len(booked), 1)
         self.assertEqual(
             (booked.source, booked.state, booked.start), ("portal", "confirmed", start)
         )
         # The same slot cannot be booked twice, and another patient's id is refused.
-        self.post(
-            "/my/appointments/book/confirm",
-            patient_id=self.patient_a.id,
-            practitioner_id=self.practitioner_a.id,
-            type_id=self.type_consultation.id,
-            start=fields.Datetime.to_string(start),
-            reason="Booked online",
-        )
+        self.book_online(start, "Booked online")
         self.post(
             "/my/appointments/book/confirm",
             patient_id=self.patient_c.id,
@@ -90,14 +87,7 @@ class TestPortal(HmsAppointmentCommon, HttpCase):
     def test_booking_waits_for_validation_when_the_clinic_asks(self):
         self.clinic_a.hms_portal_validation = True
         _practitioner, start, _stop = self.first_free_slot()
-        self.post(
-            "/my/appointments/book/confirm",
-            patient_id=self.patient_a.id,
-            practitioner_id=self.practitioner_a.id,
-            type_id=self.type_consultation.id,
-            start=fields.Datetime.to_string(start),
-            reason="Please validate",
-        )
+        self.book_online(start, "Please validate")
         booked = self.env["hms.appointment"].search([("reason", "=", "Please validate")])
         self.assertEqual(booked.state, "requested")
 

@@ -563,11 +563,7 @@ class HmsAuditEvent(models.Model):
     @api.model
     def _archive_head(self):
         """Sequence and hash of the last archived event: the live chain links to it."""
-        self.env.cr.execute(
-            "SELECT sequence, event_hash FROM hms_audit_event_archive"
-            " ORDER BY sequence DESC LIMIT 1"
-        )
-        return self.env.cr.fetchone() or (0, GENESIS_HASH)
+        return self._last_sealed("hms_audit_event_archive")
 
     @api.model
     def _hash_at(self, sequence):
@@ -680,9 +676,17 @@ class HmsAuditEvent(models.Model):
     @api.model
     def _head(self):
         """Sequence and hash of the last sealed event."""
+        return self._last_sealed("hms_audit_event")
+
+    @api.model
+    def _last_sealed(self, table):
+        """Sequence and hash of the last sealed event of ``table`` (live or archive)."""
         self.env.cr.execute(
-            "SELECT sequence, event_hash FROM hms_audit_event"
-            " WHERE sequence IS NOT NULL ORDER BY sequence DESC LIMIT 1"
+            SQL(
+                "SELECT sequence, event_hash FROM %s WHERE sequence IS NOT NULL"
+                " ORDER BY sequence DESC LIMIT 1",
+                SQL.identifier(table),
+            )
         )
         return self.env.cr.fetchone() or (0, GENESIS_HASH)
 
