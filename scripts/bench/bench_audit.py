@@ -8,7 +8,11 @@ that is committed, as a request does (ORM flush, pre-commit hooks, COMMIT, post-
 timed from the ORM call to the end of the post-commit hooks. The baseline is the same calls
 in the same process with the audit of the model stubbed out (the ORM without hms_audit),
 interleaved call by call with the audited ones. The records and events these commits create
-stay in the database: run it on a disposable copy.
+stay in the database: run it on a disposable copy (with demo data: the Save is made by the
+demo administrator).
+
+Save of an encounter form: what a doctor's Save costs end to end, the same JSON-RPC request
+the web client sends, served by Odoo's HTTP stack in this process (no network).
 
 Chain (``--size`` events, 0 to skip): generated in SQL, sealed, then verified with the method
 the button and scripts/audit_verify.py use; this part runs in a transaction that is rolled back
@@ -29,14 +33,26 @@ CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": 
 # allowed_company_ids is set as the web client sets it (bench_writes)
 
 
-def compare(registry, model_name, func, repeat):
-    """Median seconds and queries of ``func(env)`` in a committed transaction, without and
-    with the audit, interleaved call by call after a warm-up."""
+def in_transaction(registry, func):
+    """A call of ``func(env)`` in a transaction of its own that is committed, as a request's."""
     import odoo
+
+    def call():
+        with registry.cursor() as cr:
+            # The environment lives until the commit, which flushes the pending writes through
+            # the environments still alive.
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, CONTEXT)
+            func(env)
+
+    return call
+
+
+def compare(registry, model_name, call, repeat):
+    """Median seconds and queries of ``call()`` without and with the audit of the model,
+    interleaved call by call after a warm-up."""
     from odoo import sql_db
 
-    model_class = registry[model_name]
-    bare = patch.object(model_class, "_hms_audit_rule", lambda self: None)
+    bare = patch.object(registry[model_name], "_hms_audit_rule", lambda self: None)
     samples = {False: [], True: []}
     queries = {False: [], True: []}
     for index in range(repeat + 10):
@@ -44,8 +60,7 @@ def compare(registry, model_name, func, repeat):
             with contextlib.nullcontext() if audited else bare:
                 count = sql_db.sql_counter
                 start = time.perf_counter()
-                with registry.cursor() as cr:
-                    func(odoo.api.Environment(cr, odoo.SUPERUSER_ID, CONTEXT))
+                call()
                 elapsed = time.perf_counter() - start
                 count = sql_db.sql_counter - count
             if index >= 10:
@@ -109,10 +124,51 @@ def bench_writes(registry, records):
         encounter = env["hms.encounter"].browse(encounter_ids[next(counter) % records])
         encounter.write({"chief_complaint": f"Cough {next(counter)}", "plan": "Rest"})
 
-    report("create of a patient", *compare(registry, "hms.patient", create_patient, records))
-    report("write of a patient", *compare(registry, "hms.patient", write_patient, records))
-    report("create of an encounter", *compare(registry, "hms.encounter", create_encounter, records))
-    report("write of an encounter", *compare(registry, "hms.encounter", write_encounter, records))
+    for label, model, func in (
+        ("create of a patient", "hms.patient", create_patient),
+        ("write of a patient", "hms.patient", write_patient),
+        ("create of an encounter", "hms.encounter", create_encounter),
+        ("write of an encounter", "hms.encounter", write_encounter),
+    ):
+        report(label, *compare(registry, model, in_transaction(registry, func), records))
+    return encounter_ids
+
+
+def bench_save(registry, database, encounter_ids):
+    """The encounter form's Save as the web client sends it (JSON-RPC ``web_save``: write,
+    then read back), through Odoo's whole HTTP stack in this process: session, routing,
+    transaction, commit. Signed in as the demo administrator."""
+    from werkzeug.test import Client
+
+    import odoo
+
+    client = Client(odoo.http.root)
+    environ = {"REMOTE_ADDR": "127.0.0.1"}
+
+    def json_rpc(path, params):
+        payload = {"jsonrpc": "2.0", "method": "call", "params": params}
+        body = client.post(path, json=payload, environ_base=environ).get_json()
+        assert "result" in body, body.get("error")
+        return body["result"]
+
+    json_rpc("/web/session/authenticate", {"db": database, "login": "admin", "password": "admin"})
+    counter = itertools.count()
+    spec = {"chief_complaint": {}, "plan": {}, "state": {}, "patient_id": {}}
+
+    def save():
+        record_id = encounter_ids[next(counter) % len(encounter_ids)]
+        values = {"chief_complaint": f"Cough {next(counter)}", "plan": "Rest"}
+        json_rpc(
+            "/web/dataset/call_kw/hms.encounter/web_save",
+            {
+                "model": "hms.encounter",
+                "method": "web_save",
+                "args": [[record_id], values],
+                "kwargs": {"specification": spec},
+            },
+        )
+
+    report("save of an encounter form", *compare(registry, "hms.encounter", save, 200))
 
 
 def bench_reads(registry):
@@ -131,7 +187,10 @@ def bench_reads(registry):
         rows = Patient.web_search_read([("name", "like", f"Bench R{RUN}-")], spec, limit=80)
         assert len(rows["records"]) == 80
 
-    report("list of 80 patients", *compare(registry, "hms.patient", list_view, 100))
+    report(
+        "list of 80 patients",
+        *compare(registry, "hms.patient", in_transaction(registry, list_view), 100),
+    )
 
 
 def generate_chain(env, size):
@@ -234,8 +293,9 @@ def main(argv=None):
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     registry = Registry(args.database)
     if not args.skip_writes:
-        bench_writes(registry, args.records)
+        encounter_ids = bench_writes(registry, args.records)
         bench_reads(registry)
+        bench_save(registry, args.database, encounter_ids)
     bench_chain(registry, args.size, args.keep)
     return 0
 

@@ -343,6 +343,15 @@ class BigInteger(fields.Integer):
     _column_type = ("int8", "int8")
 
 
+class RecordedMany2one(fields.Many2one):
+    """A many2one holding a fact of the event, without a foreign key: appending an event then
+    locks no user or clinic row (a key check costs a row lock per transaction). Users and
+    clinics found in the trail cannot be deleted (``_check_not_in_trail``)."""
+
+    def update_db_foreign_key(self, _model, _column):
+        return
+
+
 class HmsAuditEvent(models.Model):
     _name = "hms.audit.event"
     _description = "Audit Event"
@@ -351,21 +360,21 @@ class HmsAuditEvent(models.Model):
 
     sequence = BigInteger(readonly=True, copy=False, aggregator=None)
     event_time = fields.Datetime("When (UTC)", required=True, readonly=True, index=True)
-    user_id = fields.Many2one("res.users", "User", readonly=True, index=True, ondelete="restrict")
-    real_user_id = fields.Many2one(
+    user_id = RecordedMany2one("res.users", "User", readonly=True, index=True)
+    real_user_id = RecordedMany2one(
         "res.users",
         "Real User",
         readonly=True,
-        ondelete="restrict",
+        index="btree_not_null",
         help="The signed-in user when the action ran as somebody else.",
     )
     role = fields.Char(readonly=True)
-    company_id = fields.Many2one("res.company", "Clinic", readonly=True, ondelete="restrict")
+    company_id = RecordedMany2one("res.company", "Clinic", readonly=True)
     ip = fields.Char("IP Address", readonly=True)
     session_ref = fields.Char(
         "Session", readonly=True, help="A hash of the session identifier, never the identifier."
     )
-    model = fields.Char(readonly=True, index=True)
+    model = fields.Char(readonly=True)
     res_ids = fields.Json("Record IDs", readonly=True)
     patient_refs = fields.Json("Patient IDs", readonly=True)
     patient_ids = fields.Many2many(
@@ -375,7 +384,7 @@ class HmsAuditEvent(models.Model):
         search="_search_patient_ids",
     )
     record_count = fields.Integer("Records", compute="_compute_record_count", aggregator="sum")
-    action = fields.Selection(ACTIONS, required=True, readonly=True, index=True)
+    action = fields.Selection(ACTIONS, required=True, readonly=True)
     field_names = fields.Char("Fields", readonly=True)
     field_hashes = fields.Json(
         readonly=True, help="SHA-256 of the old and new values of each field, never the values."
@@ -432,33 +441,41 @@ class HmsAuditEvent(models.Model):
     def unlink(self):
         raise UserError(self.env._("The audit trail is append-only: events cannot be deleted."))
 
+    @api.model
+    def _check_not_in_trail(self, records, field_names):
+        """Users and clinics the trail names are archived, never deleted."""
+        domain = [(field_name, "in", records.ids) for field_name in field_names]
+        if self.sudo().search_count(["|"] * (len(domain) - 1) + domain, limit=1):
+            raise UserError(
+                self.env._(
+                    "%(records)s appear in the audit trail and cannot be deleted:"
+                    " archive them instead.",
+                    records=", ".join(records.mapped("display_name")),
+                )
+            )
+
     # Appending -------------------------------------------------------------
 
     @api.model
     def _who_and_where(self):
         """User, real user, role, clinic, IP and session of the current action."""
         uid = self.env.uid
-        real_uid = False
-        ip = session_ref = False
+        real_uid = ip = session_ref = False
         if request:
             ip = request.httprequest.remote_addr
-        if request and getattr(request, "session", None) is not None:
-            if request.session.sid:
-                session_ref = hashlib.sha256(request.session.sid.encode()).hexdigest()[:16]
-            if request.session.uid and request.session.uid != uid:
-                real_uid = request.session.uid
+            session = getattr(request, "session", None)
+            if session is not None and session.sid:
+                session_ref = hashlib.sha256(session.sid.encode()).hexdigest()[:16]
+            if session is not None and session.uid and session.uid != uid:
+                real_uid = session.uid
         return {
             "user_id": uid,
             "real_user_id": real_uid,
-            "role": self._role_of(self.env.user),
+            "role": self._role_of_uid(uid),
             "company_id": self.env.company.id,
             "ip": ip,
             "session_ref": session_ref,
         }
-
-    @api.model
-    def _role_of(self, user):
-        return self._role_of_uid(user.id)
 
     @tools.ormcache("uid")
     def _role_of_uid(self, uid):
@@ -471,10 +488,14 @@ class HmsAuditEvent(models.Model):
         cr = self.env.cr
         buffer = cr.precommit.data.get(BUFFER_KEY)
         if buffer is None:
-            buffer = cr.precommit.data[BUFFER_KEY] = {"events": [], "batches": {}}
+            buffer = cr.precommit.data[BUFFER_KEY] = {"events": [], "batches": {}, "who": {}}
             cr.precommit.add(lambda: self._flush_buffer(cr.precommit.data.pop(BUFFER_KEY, None)))
+        who_key = (self.env.uid, self.env.company.id)
+        who = buffer["who"].get(who_key)
+        if who is None:
+            who = buffer["who"][who_key] = self._who_and_where()
         event = {
-            **self._who_and_where(),
+            **who,
             "event_time": fields.Datetime.now(),
             "model": model,
             "action": action,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -8,3 +8,7 @@ class ResCompany(models.Model):
         "Show Staff Names to Patients",
         help="In 'Who accessed my record', show the names of staff members, not only their role.",
     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_audit_trail(self):
+        self.env["hms.audit.event"]._check_not_in_trail(self, ["company_id"])

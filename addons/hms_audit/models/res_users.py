@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessDenied
 
 from .hms_audit_event import append_now
@@ -25,3 +25,7 @@ class ResUsers(models.Model):
             raise
         append_now(cls.pool, "login", user_id=auth_info["uid"])
         return auth_info
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_audit_trail(self):
+        self.env["hms.audit.event"]._check_not_in_trail(self, ["user_id", "real_user_id"])

@@ -1,5 +1,6 @@
 import json
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import HmsAuditCase
@@ -81,3 +82,20 @@ class TestAuditWrites(HmsAuditCase):
     def test_models_outside_hms_are_not_audited(self):
         self.env["res.partner"].create({"name": "Not clinical"}).write({"name": "Still not"})
         self.assertFalse(self.events_since(self.mark))
+
+    def test_users_and_clinics_in_the_trail_are_archived_not_deleted(self):
+        # Events record their user and clinic without a foreign key: the ORM keeps them.
+        newcomer, acting = self.env["res.users"].create(
+            [{"name": f"Temp {i}", "login": f"hms-temp-{i}"} for i in range(2)]
+        )
+        clinic = self.env["res.company"].create({"name": "Audited Branch"})
+        self.patient_a.with_user(acting).sudo().with_company(clinic).write({"gender": "other"})
+        event = self.events_since(self.mark)
+        self.assertEqual((event.user_id, event.company_id), (acting, clinic))
+        with self.assertRaisesMessage(UserError, "archive them instead"):
+            acting.unlink()
+        with self.assertRaisesMessage(UserError, "archive them instead"):
+            clinic.unlink()
+        self.assertTrue(acting.exists() and clinic.exists())
+        newcomer.unlink()
+        self.assertFalse(newcomer.exists())
