@@ -96,6 +96,16 @@ class TestDuplicate(HmsPatientCase):
         contact = self.env["hms.patient.contact"].create(
             {"patient_id": duplicate.id, "name": "Al", "phone": "+12175550177"}
         )
+        note = duplicate.message_post(body="Called about the referral letter")
+        scan = self.env["ir.attachment"].create(
+            {
+                "name": "referral.pdf",
+                "raw": b"%PDF",
+                "res_model": "hms.patient",
+                "res_id": duplicate.id,
+            }
+        )
+        duplicate.message_subscribe(partner_ids=self.guardian_partner.ids)
         wizard = (
             self.env["hms.patient.merge"]
             .with_user(self.manager)
@@ -104,6 +114,11 @@ class TestDuplicate(HmsPatientCase):
         )
         self.assertEqual(wizard.dst_patient_id, self.patient_a)
         wizard.action_merge()
+        # The duplicate's chatter history, files and followers now belong to the kept patient.
+        self.assertEqual((note.model, note.res_id), ("hms.patient", self.patient_a.id))
+        self.assertIn(note, self.patient_a.message_ids)
+        self.assertEqual(scan.res_id, self.patient_a.id)
+        self.assertIn(self.guardian_partner, self.patient_a.message_partner_ids)
         self.assertEqual(allergy.patient_id, self.patient_a)
         self.assertEqual(contact.patient_id, self.patient_a)
         self.assertIn(self.guardian_partner, self.patient_a.guardian_partner_ids)

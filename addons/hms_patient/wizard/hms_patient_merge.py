@@ -85,4 +85,17 @@ class HmsPatientMerge(models.TransientModel):
                 commands = [fields.Command.unlink(source.id) for source in sources]
                 records.write({field.name: [*commands, fields.Command.link(destination.id)]})
             moved.append(f"{Model._description} ({len(records)})")
+        # The chatter follows: messages, attached files, activities and followers.
+        for model, model_field in (
+            ("mail.message", "model"),
+            ("ir.attachment", "res_model"),
+            ("mail.activity", "res_model"),
+        ):
+            records = (
+                self.env[model]
+                .sudo()
+                .search([(model_field, "=", "hms.patient"), ("res_id", "in", sources.ids)])
+            )
+            records.write({"res_id": destination.id})
+        destination.message_subscribe(partner_ids=sources.message_partner_ids.ids)
         return moved
