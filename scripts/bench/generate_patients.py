@@ -169,10 +169,7 @@ def bulk_insert(env, companies, todo, batch, seed):
     """Insert ``todo`` patients with SQL, ``batch`` rows per committed statement."""
     sequences, firsts = [], []
     for company in companies:
-        env["ir.sequence"]._hms_next_by_code("hms.patient", company)  # the clinic's own copy
-        sequence = env["ir.sequence"].search(
-            [("code", "=", "hms.patient"), ("company_id", "=", company.id)], limit=1
-        )
+        sequence = env["ir.sequence"]._hms_sequence("hms.patient", company)  # the clinic's own
         sequences.append(sequence)
         firsts.append(sequence.number_next_actual)
     prefix, suffix = sequences[0]._get_prefix_suffix()

@@ -322,12 +322,17 @@ class HmsAppointment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Sequence = self.env["ir.sequence"]
+        unnamed, clinics = [], []
         for vals in vals_list:
             self._hms_stamp_overbooking(vals)
             if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = Sequence._hms_next_by_code("hms.appointment", company)
+                unnamed.append(vals)
+                clinics.append(
+                    self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                )
+        numbers = self.env["ir.sequence"]._hms_next_numbers("hms.appointment", clinics)
+        for vals, number in zip(unnamed, numbers, strict=True):
+            vals["name"] = number
         with self._hms_double_booking_as_error():
             appointments = super().create(vals_list)
         for appointment in appointments:

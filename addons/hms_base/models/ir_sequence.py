@@ -6,11 +6,6 @@ class IrSequence(models.Model):
     _inherit = "ir.sequence"
 
     @api.model
-    def _hms_next_by_code(self, code, company):
-        """Next number of ``code`` in ``company``'s own sequence."""
-        return self._hms_sequence(code, company)._next()
-
-    @api.model
     def _hms_next_numbers(self, code, companies):
         """Next numbers of ``code``, one for each of ``companies`` (a list, repeats allowed).
 

@@ -17,14 +17,15 @@ class TestClinicSequence(HmsCase):
             }
         )
         Sequence = self.env["ir.sequence"]
-        self.assertEqual(Sequence._hms_next_by_code("hms.test.number", self.clinic_a), "T0001")
-        self.assertEqual(Sequence._hms_next_by_code("hms.test.number", self.clinic_a), "T0002")
-        self.assertEqual(Sequence._hms_next_by_code("hms.test.number", self.clinic_b), "T0001")
-        self.assertEqual(Sequence._hms_next_by_code("hms.test.number", self.clinic_a), "T0003")
+        a, b = self.clinic_a, self.clinic_b
+        self.assertEqual(
+            Sequence._hms_next_numbers("hms.test.number", [a, a, b]), ["T0001", "T0002", "T0001"]
+        )
+        self.assertEqual(Sequence._hms_next_numbers("hms.test.number", [a]), ["T0003"])
         copies = Sequence.search([("code", "=", "hms.test.number")])
         self.assertEqual(len(copies), 3, "the template and one sequence per clinic")
         self.assertEqual(set(copies.company_id.ids), {self.clinic_a.id, self.clinic_b.id})
 
     def test_unknown_code(self):
         with self.assertRaisesRegex(UserError, "hms.no.such.code"):
-            self.env["ir.sequence"]._hms_next_by_code("hms.no.such.code", self.clinic_a)
+            self.env["ir.sequence"]._hms_next_numbers("hms.no.such.code", [self.clinic_a])
