@@ -448,8 +448,8 @@ class HmsAuditEvent(models.Model):
         if self.sudo().search_count(["|"] * (len(domain) - 1) + domain, limit=1):
             raise UserError(
                 self.env._(
-                    "%(records)s appear in the audit trail and cannot be deleted:"
-                    " archive them instead.",
+                    "The audit trail names %(records)s: they cannot be deleted, archive them"
+                    " instead.",
                     records=", ".join(records.mapped("display_name")),
                 )
             )
