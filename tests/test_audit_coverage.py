@@ -1,0 +1,179 @@
+"""The audit trail across the suite: every HMS model of every addon appends exactly the events
+of what is done to it, although no addon knows about hms_audit."""
+
+from odoo.tests import tagged
+
+from odoo.addons.hms_appointment.tests.common import at
+from odoo.addons.hms_audit.tests.common import HmsAuditCommon
+from odoo.addons.hms_emr.tests.common import HmsEmrAppointmentCase
+
+# Models whose events hms_audit's own tests check (patients, hms_base models, break the glass).
+AUDIT_TESTS = {
+    "hms.patient",
+    "hms.practitioner",
+    "hms.specialty",
+    "hms.department",
+    "hms.emergency.access",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
+    def samples(self):
+        """{model: (who does it, values to create, values to write, how it is removed)} for
+        every model of the appointment, medical-record and patient addons."""
+        encounter = self.open_encounter()
+        category = self.env["hms.patient.document.category"].search([], limit=1)
+        id_type = self.env["hms.patient.identifier.type"].search([], limit=1)
+        patient = {"patient_id": self.patient_a.id}
+        payer = self.env["res.partner"].create({"name": "Audit Mutual", "is_company": True})
+        return {
+            "hms.patient.allergy": (
+                self.doctor,
+                {**patient, "allergen": "Latex"},
+                {"allergen": "Latex gloves"},
+                None,
+            ),
+            "hms.patient.condition": (
+                self.doctor,
+                {**patient, "name": "Asthma"},
+                {"name": "Mild asthma"},
+                None,
+            ),
+            "hms.patient.contact": (
+                self.receptionist,
+                {**patient, "name": "Bo", "phone": "+12175550199"},
+                {"name": "Bob"},
+                "unlink",
+            ),
+            "hms.patient.identifier": (
+                self.receptionist,
+                {**patient, "type_id": id_type.id, "value": "AUD-1"},
+                {"value": "AUD-2"},
+                "unlink",
+            ),
+            "hms.patient.insurance": (
+                self.receptionist,
+                {
+                    **patient,
+                    "payer_id": payer.id,
+                    "policy_number": "AUD-P1",
+                    "date_start": "2020-01-01",
+                    "date_end": "2020-12-31",
+                },
+                {"plan": "Gold"},
+                "archive",
+            ),
+            "hms.patient.document": (
+                self.receptionist,
+                {**patient, "name": "Scan", "category_id": category.id},
+                {"name": "Scan 2"},
+                "archive",
+            ),
+            "hms.patient.document.category": (
+                self.manager,
+                {"name": "Audit letters"},
+                {"name": "Audit mail"},
+                "unlink",
+            ),
+            "hms.patient.identifier.type": (
+                self.manager,
+                {"name": "Audit card", "code": "AUDC"},
+                {"name": "Audit badge"},
+                "unlink",
+            ),
+            "hms.appointment": (
+                self.receptionist,
+                {
+                    **patient,
+                    "practitioner_id": self.practitioner_a.id,
+                    "appointment_type_id": self.type_consultation.id,
+                    "start": at(3, 10),
+                },
+                {"reason": "Check-up"},
+                None,
+            ),
+            "hms.appointment.type": (
+                self.manager,
+                {"name": "Audit visit", "duration": 0.5},
+                {"name": "Audit call"},
+                "archive",
+            ),
+            "hms.encounter": (
+                self.doctor,
+                {**patient, "practitioner_id": self.practitioner_a.id, "chief_complaint": "Cough"},
+                {"plan": "Rest"},
+                None,
+            ),
+            "hms.vital": (
+                self.nurse,
+                {"encounter_id": encounter.id, "weight": 70},
+                {"weight": 71},
+                None,
+            ),
+            "hms.icd10": (
+                self.manager,
+                {"code": "Z99.89", "name": "Audit test code"},
+                {"name": "Audit test"},
+                "archive",
+            ),
+            "hms.encounter.diagnosis": (
+                self.doctor,
+                {"encounter_id": encounter.id, "icd10_id": self.icd_uri.id},
+                {"note": "Viral"},
+                "unlink",
+            ),
+        }
+
+    def test_each_action_on_each_model_is_one_event(self):
+        for model, (user, create, write, removal) in self.samples().items():
+            with self.subTest(model=model):
+                Model = self.env[model].with_user(user)
+                mark = self.audit_mark()
+                record = Model.create(create)
+                record.write(write)
+                record.web_read({"display_name": {}})
+                expected = ["create", "write", "read"]
+                if removal == "unlink":
+                    record.unlink()
+                    expected.append("unlink")
+                elif removal == "archive":
+                    record.action_archive()
+                    expected.append("archive")
+                events = self.events_since(mark, model=model)
+                # Booking sends the confirmation, whose portal link writes the record's token.
+                side = ["access_token"] if model == "hms.appointment" else []
+                expected[1:1] = ["write"] * len(side)
+                self.assertEqual(events.mapped("action"), expected)
+                self.assertTrue(all(event.res_ids == record.ids for event in events))
+                self.assertEqual(events.user_id, user)
+                written = events.filtered(lambda e: e.action == "write").mapped("field_names")
+                self.assertEqual(written, [*side, ",".join(sorted(write))])
+                if "patient_id" in record._fields:
+                    self.assertEqual(events.patient_ids, self.patient_a)
+
+    def test_records_the_system_appends(self):
+        encounter = self.closed_encounter()
+        appointment = self.book(at(4, 9), user=self.receptionist)
+        mark = self.audit_mark()
+        addendum = (
+            self.env["hms.encounter.addendum"]
+            .with_user(self.doctor)
+            .create({"encounter_id": encounter.id, "text": "Lab result came back normal."})
+        )
+        appointment.with_user(self.receptionist).action_reschedule(at(4, 11))
+        events = self.events_since(mark).filtered(lambda e: e.action == "create")
+        self.assertEqual(
+            [(e.model, e.res_ids) for e in events],
+            [
+                ("hms.encounter.addendum", addendum.ids),
+                ("hms.appointment.history", appointment.history_ids.ids),
+            ],
+        )
+        self.assertEqual(events.patient_ids, self.patient_a)
+
+    def test_every_hms_model_is_covered_here_or_by_the_audit_tests(self):
+        audited = self.env["hms.audit.rule"].search([("model", "=like", "hms.%")]).mapped("model")
+        tested = set(self.samples()) | AUDIT_TESTS
+        tested |= {"hms.encounter.addendum", "hms.appointment.history"}
+        self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
