@@ -11,8 +11,9 @@ interleaved call by call with the audited ones. The records and events these com
 stay in the database: run it on a disposable copy (with demo data: the Save is made by the
 demo administrator).
 
-Save of an encounter form: what a doctor's Save costs end to end, the same JSON-RPC request
-the web client sends, served by Odoo's HTTP stack in this process (no network).
+Requests: what a doctor's Save of the encounter form and a list of patients cost end to end,
+the same JSON-RPC requests the web client sends, served by Odoo's HTTP stack in this process
+(no network).
 
 Chain (``--size`` events, 0 to skip): generated in SQL, sealed, then verified with the method
 the button and scripts/audit_verify.py use; this part runs in a transaction that is rolled back
@@ -134,16 +135,22 @@ def bench_writes(registry, records):
     return encounter_ids
 
 
-def bench_save(registry, database, encounter_ids):
-    """The encounter form's Save as the web client sends it (JSON-RPC ``web_save``: write,
-    then read back), through Odoo's whole HTTP stack in this process: session, routing,
-    transaction, commit. Signed in as the demo administrator."""
+def bench_requests(registry, database, encounter_ids):
+    """Two requests as the web client sends them, through Odoo's whole HTTP stack in this
+    process (session, routing, transaction, commit), signed in as the demo administrator:
+    the encounter form's Save (``web_save``: write, then read back) and a list of 80 patients
+    (``web_search_read``, a read-only transaction: its read event is stored after the commit,
+    in a transaction of its own)."""
     from werkzeug.test import Client
 
     import odoo
 
     client = Client(odoo.http.root)
     environ = {"REMOTE_ADDR": "127.0.0.1"}
+
+    def call_kw(model, method, args, kwargs):
+        params = {"model": model, "method": method, "args": args, "kwargs": kwargs}
+        return json_rpc(f"/web/dataset/call_kw/{model}/{method}", params)
 
     def json_rpc(path, params):
         payload = {"jsonrpc": "2.0", "method": "call", "params": params}
@@ -153,22 +160,22 @@ def bench_save(registry, database, encounter_ids):
 
     json_rpc("/web/session/authenticate", {"db": database, "login": "admin", "password": "admin"})
     counter = itertools.count()
-    spec = {"chief_complaint": {}, "plan": {}, "state": {}, "patient_id": {}}
+    form = {"chief_complaint": {}, "plan": {}, "state": {}, "patient_id": {}}
+    columns = {"name": {}, "mrn": {}, "birthdate": {}, "gender": {}, "phone": {}}
 
     def save():
         record_id = encounter_ids[next(counter) % len(encounter_ids)]
         values = {"chief_complaint": f"Cough {next(counter)}", "plan": "Rest"}
-        json_rpc(
-            "/web/dataset/call_kw/hms.encounter/web_save",
-            {
-                "model": "hms.encounter",
-                "method": "web_save",
-                "args": [[record_id], values],
-                "kwargs": {"specification": spec},
-            },
+        call_kw("hms.encounter", "web_save", [[record_id], values], {"specification": form})
+
+    def list_view():
+        result = call_kw(
+            "hms.patient", "web_search_read", [[]], {"specification": columns, "limit": 80}
         )
+        assert len(result["records"]) == 80
 
     report("save of an encounter form", *compare(registry, "hms.encounter", save, 200))
+    report("list of 80 patients (web client)", *compare(registry, "hms.patient", list_view, 200))
 
 
 def bench_reads(registry):
@@ -295,7 +302,7 @@ def main(argv=None):
     if not args.skip_writes:
         encounter_ids = bench_writes(registry, args.records)
         bench_reads(registry)
-        bench_save(registry, args.database, encounter_ids)
+        bench_requests(registry, args.database, encounter_ids)
     bench_chain(registry, args.size, args.keep)
     return 0
 

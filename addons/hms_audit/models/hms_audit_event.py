@@ -1,4 +1,5 @@
 import atexit
+import contextlib
 import hashlib
 import json
 import logging
@@ -224,10 +225,11 @@ def value_hash(value):
 def seal_in_new_transaction(registry):
     """Seal the pending events in a transaction of their own, fresh enough to see the head;
     the events of read-only transactions waiting in this process are inserted first."""
-    with registry.cursor() as cr:
+    with ChainSealer.get(registry.db_name).pending_rows() as rows, registry.cursor() as cr:
         if not isinstance(cr, TestCursor):
             cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        ChainSealer.get(registry.db_name).insert_pending(cr)
+        if rows:
+            _insert_rows(cr, rows)
         cr.execute("SELECT hms_audit_seal()")
 
 
@@ -239,8 +241,10 @@ class ChainSealer:
     one transaction. A request never waits for the chain lock, and a burst of commits costs
     one seal. The seal cron catches what a process leaves behind when it dies.
 
-    It also holds the events of read-only (replica) transactions, which cannot insert them:
-    they are inserted by the next seal, in this process's read/write transaction.
+    It also takes the events of read-only (replica) transactions, which cannot insert them:
+    ``store_pending`` inserts them in a read/write transaction of their own once the read-only
+    one has committed, before the request answers; what it cannot store waits for the next
+    seal.
     """
 
     _instances = {}
@@ -267,11 +271,30 @@ class ChainSealer:
         with self.lock:
             self.pending.extend(rows)
 
-    def insert_pending(self, cr):
+    @contextlib.contextmanager
+    def pending_rows(self):
+        """The rows of read-only transactions' events, handed back when the block fails."""
         with self.lock:
             rows, self.pending = self.pending, []
-        if rows:
-            _insert_rows(cr, rows)
+        try:
+            yield rows
+        except Exception:
+            self.add_pending(rows)
+            raise
+
+    def store_pending(self):
+        """Insert the rows of read-only transactions in a transaction of their own."""
+        if not self.pending:  # another thread stored them
+            return
+        registry = Registry(self.db_name)
+        try:
+            with self.pending_rows() as rows, registry.cursor() as cr:
+                if rows:
+                    _insert_rows(cr, rows)
+        except Exception:
+            _logger.exception("hms_audit: storing the read events of %s failed", self.db_name)
+        if not registry.in_test_mode():
+            self.wake()
 
     def wake(self):
         with self.lock:
@@ -513,19 +536,21 @@ class HmsAuditEvent(models.Model):
             buffer["events"].append({**event, "res_ids": res_ids, "patient_refs": patient_ids})
 
     def _flush_buffer(self, buffer):
-        """Insert the queued events (one INSERT) in the current transaction, or hand them to
-        the sealer when the transaction is read-only (a replica cannot insert); the sealer
-        seals them after the commit, off the request path."""
+        """Insert the queued events (one INSERT) in the current transaction; when it is
+        read-only (a replica cannot insert), hand them to the sealer, which stores them right
+        after the commit. The sealer seals them off the request path."""
         if not buffer or not buffer["events"]:
             return
         cr = self.env.cr
         sealer = ChainSealer.get(cr.dbname)
         if cr.readonly:
+            # Test cursors drop post-commit hooks: there the events wait for _seal().
             sealer.add_pending(_rows(buffer["events"]))
+            cr.postcommit.add(sealer.store_pending)
         else:
             self._insert(cr, buffer["events"])
-        if not self.env.registry.in_test_mode():
-            cr.postcommit.add(sealer.wake)
+            if not self.env.registry.in_test_mode():
+                cr.postcommit.add(sealer.wake)
 
     @api.model
     def _insert(self, cr, events):
@@ -537,7 +562,9 @@ class HmsAuditEvent(models.Model):
     def _seal(self):
         """Seal the pending events within the current transaction (tests, maintenance)."""
         self.env.cr.precommit.run()
-        ChainSealer.get(self.env.cr.dbname).insert_pending(self.env.cr)
+        with ChainSealer.get(self.env.cr.dbname).pending_rows() as rows:
+            if rows:
+                _insert_rows(self.env.cr, rows)
         self.env.cr.execute("SELECT hms_audit_seal()")
         return self.env.cr.fetchone()[0]
 

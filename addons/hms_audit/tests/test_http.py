@@ -1,4 +1,7 @@
 import xmlrpc.client
+from unittest.mock import patch
+
+from psycopg2 import OperationalError
 
 from odoo import Command
 from odoo.tests import HttpCase, tagged
@@ -6,6 +9,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.hms_base.tests.common import hms_password
 
+from ..models import hms_audit_event
+from ..models.hms_audit_event import ChainSealer
 from .common import HmsAuditCommon
 
 
@@ -132,7 +137,8 @@ class TestAuditHttp(HmsAuditCommon, HttpCase):
 @tagged("post_install", "-at_install")
 class TestAuditReadonlyRequest(HmsAuditCommon, HttpCase):
     """Read-only routes run on a read-only cursor (a replica in production), which cannot
-    insert: their read events wait in the process and are inserted by the next seal."""
+    insert: their read events are stored right after its commit, in a read/write transaction
+    of their own (test cursors drop post-commit hooks: here they wait for the seal)."""
 
     readonly_enabled = True
 
@@ -141,10 +147,9 @@ class TestAuditReadonlyRequest(HmsAuditCommon, HttpCase):
         super().setUpClass()
         cls.setup_hms()
 
-    def test_reads_of_a_readonly_request_are_kept(self):
-        mark = self.audit_mark()
+    def list_patients(self):
         self.authenticate(self.doctor.login, hms_password(self.doctor))
-        result = self.make_jsonrpc_request(
+        return self.make_jsonrpc_request(
             "/web/dataset/call_kw/hms.patient/web_search_read",
             {
                 "model": "hms.patient",
@@ -153,8 +158,34 @@ class TestAuditReadonlyRequest(HmsAuditCommon, HttpCase):
                 "kwargs": {"domain": [], "specification": {"name": {}}, "limit": 80},
             },
         )
+
+    def test_reads_of_a_readonly_request_are_kept(self):
+        mark = self.audit_mark()
+        result = self.list_patients()
         self.assertTrue(result["records"])
         event = self.events_since(mark, action="read", model="hms.patient")
         self.assertEqual(len(event), 1)
         self.assertEqual(event.user_id, self.doctor)
         self.assertEqual(sorted(event.res_ids), sorted(r["id"] for r in result["records"]))
+
+    def test_read_events_are_stored_after_the_commit(self):
+        mark = self.audit_mark()
+        sealer = ChainSealer.get(self.env.cr.dbname)
+        self.list_patients()
+        self.assertEqual(len(sealer.pending), 1)
+        # A failure keeps them for the next seal.
+        with (
+            patch.object(hms_audit_event, "_insert_rows", side_effect=OperationalError("down")),
+            mute_logger("odoo.addons.hms_audit.models.hms_audit_event"),
+        ):
+            sealer.store_pending()
+        self.assertEqual(len(sealer.pending), 1)
+        # What the post-commit hook of the read-only transaction does.
+        sealer.store_pending()
+        self.assertEqual(sealer.pending, [])
+        self.env.cr.execute(
+            "SELECT action, user_id FROM hms_audit_event"
+            " WHERE id > %s AND model = 'hms.patient' AND event_hash IS NULL",
+            [mark],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [("read", self.doctor.id)])
