@@ -13,6 +13,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.modules.registry import Registry
+from odoo.osv import expression
 from odoo.sql_db import TestCursor
 from odoo.tools import SQL, config
 
@@ -467,8 +468,8 @@ class HmsAuditEvent(models.Model):
     @api.model
     def _check_not_in_trail(self, records, field_names):
         """Users and clinics the trail names are archived, never deleted."""
-        domain = [(field_name, "in", records.ids) for field_name in field_names]
-        if self.sudo().search_count(["|"] * (len(domain) - 1) + domain, limit=1):
+        domain = expression.OR([[(field_name, "in", records.ids)] for field_name in field_names])
+        if self.sudo().search_count(domain, limit=1):
             raise UserError(
                 self.env._(
                     "The audit trail names %(records)s: they cannot be deleted, archive them"
