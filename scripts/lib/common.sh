@@ -232,9 +232,10 @@ ensure_core_template() {
         psql -q -d postgres -c "ALTER DATABASE ${CORE_TEMPLATE}_tmp RENAME TO $CORE_TEMPLATE"
         [ -d "$HMS_DATA_DIR/filestore/${CORE_TEMPLATE}_tmp" ] \
             && mv "$HMS_DATA_DIR/filestore/${CORE_TEMPLATE}_tmp" "$HMS_DATA_DIR/filestore/$CORE_TEMPLATE"
-        # Templates of earlier dependency sets are not needed any more.
+        # Templates of older dependency sets go; the newest few stay for other checkouts.
         for stale in $(psql -qAt -d postgres -c "SELECT datname FROM pg_database
-                       WHERE datname LIKE 'hms\_core\_%' AND datname <> '$CORE_TEMPLATE'"); do
+                       WHERE datname LIKE 'hms\_core\_%' AND datname <> '$CORE_TEMPLATE'
+                       ORDER BY oid DESC OFFSET 3"); do
             dropdb --if-exists "$stale" && rm -rf "$HMS_DATA_DIR/filestore/$stale"
         done
     fi

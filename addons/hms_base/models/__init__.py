@@ -5,3 +5,6 @@ from . import res_config_settings
 from . import hms_specialty
 from . import hms_department
 from . import hms_practitioner
+from . import hms_append_only_mixin
+from . import hms_clinic_numbered_mixin
+from . import hms_locked_mixin

@@ -85,7 +85,11 @@ class TestAccess(HmsCase):
         self.assertEqual(self.clinic_a.hms_clinic_code, "NEWA")
 
     def test_role_implications(self):
-        self.assertTrue(self.doctor.has_group("hms_base.group_hms_nurse"))
+        # Additive roles: doctors and nurses share the clinical group, neither implies the other.
+        self.assertTrue(self.doctor.has_group("hms_base.group_hms_clinical"))
+        self.assertTrue(self.nurse.has_group("hms_base.group_hms_clinical"))
+        self.assertFalse(self.doctor.has_group("hms_base.group_hms_nurse"))
+        self.assertTrue(self.doctor.has_group("hms_base.group_hms_receptionist"))
         self.assertTrue(self.nurse.has_group("hms_base.group_hms_receptionist"))
         self.assertFalse(self.nurse.has_group("hms_base.group_hms_doctor"))
         self.assertFalse(self.receptionist.has_group("hms_base.group_hms_nurse"))

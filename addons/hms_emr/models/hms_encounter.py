@@ -7,7 +7,7 @@ from odoo.addons.hms_base.tools import crypto
 
 # Clinical content: staff of the clinical roles only. Portal users may read an encounter
 # row (their released summaries) but never these fields; other roles lack the model.
-CLINICAL = "hms_base.group_hms_nurse"
+CLINICAL = "hms_base.group_hms_clinical"
 DOCTOR = "hms_base.group_hms_doctor"
 
 

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-CLINICAL = "hms_base.group_hms_nurse"
+CLINICAL = "hms_base.group_hms_clinical"
 
 
 class HmsPatient(models.Model):

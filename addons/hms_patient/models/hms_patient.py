@@ -509,6 +509,41 @@ class HmsPatient(models.Model):
                 continue
         return False
 
+    def _hms_merge_move(self, destination):
+        """Move what points to these merged patients to ``destination``; labels of what moved.
+
+        The extension point of the merge wizard: an addon whose records a plain write
+        cannot move (records locked with a closed encounter, ...) overrides it and calls
+        super. The wizard calls it with ``hms_patient_merge`` in the context, which locked
+        records honour.
+        """
+        moved = []
+        for field in self._get_patient_reference_fields():
+            Model = self.env[field.model].sudo().with_context(active_test=False)
+            records = Model.search([(field.name, "in", self.ids)])
+            if not records:
+                continue
+            if field.ttype == "many2one":
+                records.write({field.name: destination.id})
+            else:
+                commands = [fields.Command.unlink(source.id) for source in self]
+                records.write({field.name: [*commands, fields.Command.link(destination.id)]})
+            moved.append(f"{Model._description} ({len(records)})")
+        # The chatter follows: messages, attached files, activities and followers.
+        for model, model_field in (
+            ("mail.message", "model"),
+            ("ir.attachment", "res_model"),
+            ("mail.activity", "res_model"),
+        ):
+            records = (
+                self.env[model]
+                .sudo()
+                .search([(model_field, "=", self._name), ("res_id", "in", self.ids)])
+            )
+            records.write({"res_id": destination.id})
+        destination.message_subscribe(partner_ids=self.message_partner_ids.ids)
+        return moved
+
     def _get_references(self):
         """Names of the models whose records point to these patients."""
         references = set()

@@ -41,7 +41,7 @@ class HmsPatientMerge(models.TransientModel):
         # The kept patient already has these identifiers: moving them would duplicate them.
         existing = {(i.type_id, i.value) for i in destination.identifier_ids}
         sources.identifier_ids.filtered(lambda i: (i.type_id, i.value) in existing).unlink()
-        moved = self._move_references(sources, destination)
+        moved = sources.with_context(hms_patient_merge=True)._hms_merge_move(destination)
         destination.guardian_partner_ids |= sources.guardian_partner_ids
         for source in sources:
             source.write({"active": False, "merged_into_id": destination.id})
@@ -69,33 +69,3 @@ class HmsPatientMerge(models.TransientModel):
             "res_id": destination.id,
             "view_mode": "form",
         }
-
-    @api.model
-    def _move_references(self, sources, destination):
-        """Re-point every stored relation to ``sources`` at ``destination``."""
-        moved = []
-        for field in self.env["hms.patient"]._get_patient_reference_fields():
-            Model = self.env[field.model].sudo().with_context(active_test=False)
-            records = Model.search([(field.name, "in", sources.ids)])
-            if not records:
-                continue
-            if field.ttype == "many2one":
-                records.write({field.name: destination.id})
-            else:
-                commands = [fields.Command.unlink(source.id) for source in sources]
-                records.write({field.name: [*commands, fields.Command.link(destination.id)]})
-            moved.append(f"{Model._description} ({len(records)})")
-        # The chatter follows: messages, attached files, activities and followers.
-        for model, model_field in (
-            ("mail.message", "model"),
-            ("ir.attachment", "res_model"),
-            ("mail.activity", "res_model"),
-        ):
-            records = (
-                self.env[model]
-                .sudo()
-                .search([(model_field, "=", "hms.patient"), ("res_id", "in", sources.ids)])
-            )
-            records.write({"res_id": destination.id})
-        destination.message_subscribe(partner_ids=sources.message_partner_ids.ids)
-        return moved
