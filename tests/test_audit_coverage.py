@@ -161,7 +161,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
             .with_user(self.doctor)
             .create({"encounter_id": encounter.id, "text": "Lab result came back normal."})
         )
-        appointment.with_user(self.receptionist).action_reschedule(at(4, 11))
+        appointment.with_user(self.receptionist)._action_reschedule(at(4, 11))
         events = self.events_since(mark).filtered(lambda e: e.action == "create")
         self.assertEqual(
             [(e.model, e.res_ids) for e in events],
@@ -173,7 +173,8 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         self.assertEqual(events.patient_ids, self.patient_a)
 
     def test_every_hms_model_is_covered_here_or_by_the_audit_tests(self):
-        audited = self.env["hms.audit.rule"].search([("model", "=like", "hms.%")]).mapped("model")
+        rules = self.env["hms.audit.rule"].search([("model", "=like", "hms.%")])
+        audited = [model for model in rules.mapped("model") if not self.env[model]._abstract]
         tested = set(self.samples()) | AUDIT_TESTS
         tested |= {"hms.encounter.addendum", "hms.appointment.history"}
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
