@@ -9,6 +9,8 @@ blames a deletion.
 The check must run before any model's own ``create``/``write`` override reads the values, so
 ``_register_hook`` wraps the registry class of each such model, as core's ``base_automation``
 does for its triggers; an override of ``base.create`` would run after those of the models.
+(``res.config.settings``, whose core hook does not call super, is checked where its values
+land: the clinic's fields on ``res.company``.)
 """
 
 import base64
