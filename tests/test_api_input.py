@@ -176,7 +176,8 @@ class TestApiInput(HmsEmrAppointmentCommon, HttpCase):
         stored = [name for name in fnames if Model._fields[name].store]
         return Model.search_count([]), records.read(stored) if stored else []
 
-    def check_call(self, user, model, method, args, fnames, ids=()):
+    def check_call(self, user, model, method, args, *, ids=()):
+        fnames = args[-1]
         before = self.snapshot(model, ids, fnames)
         try:
             with mute_logger("odoo.http", "odoo.sql_db"):
@@ -206,14 +207,14 @@ class TestApiInput(HmsEmrAppointmentCommon, HttpCase):
         @run
         @given(vals=vals)
         def create(vals):
-            self.check_call(user, model, "create", [vals], vals)
+            self.check_call(user, model, "create", [vals])
 
         @run
         @given(
             ids=st.lists(st.sampled_from(targets), min_size=1, max_size=2, unique=True), vals=vals
         )
         def write(ids, vals):
-            self.check_call(user, model, "write", [ids, vals], vals, ids)
+            self.check_call(user, model, "write", [ids, vals], ids=ids)
 
         create()
         write()

@@ -29,7 +29,23 @@ INDEXED_TEXT_LIMIT = 512
 # Dates far from today are typing errors, and Python overflows on 0001 and 9999 in time zones.
 DATE_MIN, DATE_MAX = datetime.date(1000, 1, 1), datetime.date(9998, 12, 31)
 TEXT_TYPES = ("char", "text", "html")
-X2MANY_TYPES = ("one2many", "many2many")
+# The method of Base that checks a value of each field type.
+VALUE_CHECKS = {
+    "char": "_hms_text_problem",
+    "text": "_hms_text_problem",
+    "html": "_hms_text_problem",
+    "boolean": "_hms_boolean_problem",
+    "integer": "_hms_integer_problem",
+    "float": "_hms_number_problem",
+    "monetary": "_hms_number_problem",
+    "date": "_hms_date_problem",
+    "datetime": "_hms_date_problem",
+    "selection": "_hms_selection_problem",
+    "many2one": "_hms_many2one_problem",
+    "one2many": "_hms_commands_problem",
+    "many2many": "_hms_commands_problem",
+    "binary": "_hms_binary_problem",
+}
 ID_COMMANDS = (1, 2, 3, 4)  # (code, id, ...)
 
 
@@ -171,55 +187,62 @@ class Base(models.AbstractModel):
 
     def _hms_value_problem(self, field, limit, value, ids):
         """What is wrong with ``value`` for ``field``, or None; ids to check go into ``ids``."""
-        _ = self.env._
         if value is None or value is False:  # "no value", for every type
             return None
-        ftype = field.type
-        if ftype in TEXT_TYPES:
-            if not isinstance(value, str):
-                return _("expected text.")
-            if "\x00" in value:
-                return _("text cannot contain NUL characters.")
-            if limit and len(value) > limit:
-                return _(
-                    "at most %(limit)s characters, got %(length)s.", limit=limit, length=len(value)
-                )
-        elif ftype == "boolean":
-            if not isinstance(value, int):
-                return _("expected true or false.")
-        elif ftype == "integer":
-            # Odoo rounds a float down, as int() does.
-            if not (_is_int(value) or isinstance(value, float)) or not INT_MIN <= value <= INT_MAX:
-                return _(
-                    "expected a whole number between %(min)s and %(max)s.", min=INT_MIN, max=INT_MAX
-                )
-        elif ftype in ("float", "monetary"):
-            if not (_is_int(value) or isinstance(value, float)) or not -1e300 < value < 1e300:
-                return _("expected a finite number.")
-        elif ftype in ("date", "datetime"):
-            return self._hms_date_problem(field, value)
-        elif ftype == "selection":
-            allowed = field.get_values(self.env)
-            if value not in allowed:
-                return _("expected one of %(values)s.", values=", ".join(map(str, allowed)))
-        elif ftype == "many2one":
-            if isinstance(value, models.BaseModel):
-                return None
-            if not _is_id(value):
-                return _("expected the id of a record.")
-            ids.add(value)
-        elif ftype in X2MANY_TYPES:
-            return self._hms_commands_problem(value, ids)
-        elif ftype == "binary":
-            if not isinstance(value, (str, bytes)):
-                return _("expected base64-encoded data.")
-            try:
-                base64.b64decode(value)
-            except (binascii.Error, ValueError):
-                return _("expected base64-encoded data.")
+        method = VALUE_CHECKS.get(field.type)
+        return getattr(self, method)(value, field, limit, ids) if method else None
+
+    def _hms_text_problem(self, value, _field, limit, _ids):
+        if not isinstance(value, str):
+            return self.env._("expected text.")
+        if "\x00" in value:
+            return self.env._("text cannot contain NUL characters.")
+        if limit and len(value) > limit:
+            return self.env._(
+                "at most %(limit)s characters, got %(length)s.", limit=limit, length=len(value)
+            )
         return None
 
-    def _hms_date_problem(self, field, value):
+    def _hms_boolean_problem(self, value, *_args):
+        return None if isinstance(value, int) else self.env._("expected true or false.")
+
+    def _hms_integer_problem(self, value, *_args):
+        # Odoo rounds a float down, as int() does.
+        if (_is_int(value) or isinstance(value, float)) and INT_MIN <= value <= INT_MAX:
+            return None
+        return self.env._(
+            "expected a whole number between %(min)s and %(max)s.", min=INT_MIN, max=INT_MAX
+        )
+
+    def _hms_number_problem(self, value, *_args):
+        if (_is_int(value) or isinstance(value, float)) and -1e300 < value < 1e300:
+            return None
+        return self.env._("expected a finite number.")
+
+    def _hms_selection_problem(self, value, field, *_args):
+        allowed = field.get_values(self.env)
+        if value in allowed:
+            return None
+        return self.env._("expected one of %(values)s.", values=", ".join(map(str, allowed)))
+
+    def _hms_many2one_problem(self, value, _field, _limit, ids):
+        if isinstance(value, models.BaseModel):
+            return None
+        if not _is_id(value):
+            return self.env._("expected the id of a record.")
+        ids.add(value)
+        return None
+
+    def _hms_binary_problem(self, value, *_args):
+        if isinstance(value, (str, bytes)):
+            try:
+                base64.b64decode(value)
+                return None
+            except (binascii.Error, ValueError):
+                pass
+        return self.env._("expected base64-encoded data.")
+
+    def _hms_date_problem(self, value, field, *_args):
         _ = self.env._
         try:
             if isinstance(value, str):
@@ -239,7 +262,7 @@ class Base(models.AbstractModel):
             return _("expected a date between %(min)s and %(max)s.", min=DATE_MIN, max=DATE_MAX)
         return None
 
-    def _hms_commands_problem(self, value, ids):
+    def _hms_commands_problem(self, value, _field, _limit, ids):
         """Check x2many commands (or a plain list of ids) as the ORM accepts them."""
         if isinstance(value, models.BaseModel):
             return None
@@ -257,23 +280,20 @@ class Base(models.AbstractModel):
 
     @staticmethod
     def _hms_command_ok(command, ids):
+        """Whether ``command`` is a well-formed x2many command; its ids go into ``ids``."""
         if not isinstance(command, (list, tuple)) or not command or not _is_int(command[0]):
             return False
         code, args = command[0], command[1:]
-        if code == 0:
-            return len(args) == 2 and isinstance(args[1], dict)
-        if code in ID_COMMANDS:
-            if not args or not _is_id(args[0]) or (code == 1 and not isinstance(args[-1], dict)):
-                return False
-            ids.add(args[0])
-            return True
-        if code == 5:
-            return True
-        if code == 6:
-            if len(args) != 2 or not isinstance(args[1], (list, tuple)):
-                return False
-            if not all(_is_id(item) for item in args[1]):
-                return False
-            ids.update(args[1])
-            return True
-        return False
+        if code in ID_COMMANDS:  # (code, id, ...), UPDATE with its values
+            well_formed = bool(args) and _is_id(args[0])
+            well_formed = well_formed and (code != 1 or isinstance(args[-1], dict))
+            record_ids = args[:1]
+        elif code == 6:  # (6, _, ids)
+            record_ids = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else [0]
+            well_formed = all(_is_id(item) for item in record_ids)
+        else:  # (0, _, values), (5, ...)
+            well_formed = code == 5 or (code == 0 and len(args) == 2 and isinstance(args[1], dict))
+            record_ids = ()
+        if well_formed:
+            ids.update(record_ids)
+        return well_formed
