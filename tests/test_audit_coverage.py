@@ -161,7 +161,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
             .with_user(self.doctor)
             .create({"encounter_id": encounter.id, "text": "Lab result came back normal."})
         )
-        appointment.with_user(self.receptionist).action_reschedule(at(4, 11))
+        appointment.with_user(self.receptionist)._action_reschedule(at(4, 11))
         events = self.events_since(mark).filtered(lambda e: e.action == "create")
         self.assertEqual(
             [(e.model, e.res_ids) for e in events],

@@ -15,7 +15,7 @@
         "product",
         "resource",
     ],
-    "external_dependencies": {"python": ["cryptography", "qrcode"]},
+    "external_dependencies": {"python": ["cryptography"]},
     "data": [
         "security/hms_base_groups.xml",
         "security/ir.model.access.csv",

@@ -16,11 +16,9 @@ Usage (inside the HMS virtualenv, against a database where the HMS addons are in
 4. Queue board load (the kanban's search_read) against a bare search_count.
 """
 
-import argparse
 import random
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -28,22 +26,13 @@ import time
 import xmlrpc.client
 from datetime import datetime, timedelta
 
+from benchlib import environment, parse_args, percentiles, timed
+
 import odoo
-from odoo import SUPERUSER_ID, api
 
 BENCH_LOGIN = "bench_receptionist"
 # A fresh password each run: the bench user exists only in the bench database.
 BENCH_PASSWORD = secrets.token_urlsafe(16)
-
-
-def timed(function, runs):
-    durations = []
-    for _run in range(runs):
-        start = time.perf_counter()
-        function()
-        durations.append((time.perf_counter() - start) * 1000)
-    durations.sort()
-    return statistics.median(durations), durations[int(len(durations) * 0.95) - 1]
 
 
 def generate(env, args):
@@ -141,8 +130,8 @@ def bench_slots(env, practitioner, kind, runs):
         )
 
     return (
-        timed(slot_search, runs),
-        timed(baseline, runs),
+        percentiles(timed(slot_search, runs)),
+        percentiles(timed(baseline, runs)),
         len(practitioner._hms_free_slots(start, stop, kind)),
     )
 
@@ -160,7 +149,7 @@ def bench_queue(env, runs):
         env.invalidate_all()
         Appointment.search_count(domain)
 
-    return timed(board, runs), timed(baseline, runs)
+    return percentiles(timed(board, runs)), percentiles(timed(baseline, runs))
 
 
 def free_port():
@@ -263,23 +252,18 @@ def count_double_bookings(cr, practitioner):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--size", type=int, default=200_000, help="generated appointments")
-    parser.add_argument("--practitioners", type=int, default=250)
-    parser.add_argument("--patients", type=int, default=2000)
-    parser.add_argument("--years", type=float, default=10, help="history spread over")
-    parser.add_argument(
-        "--reuse", action="store_true", help="measure the data of a previous run, generate none"
+    args = parse_args(
+        __doc__.splitlines()[0],
+        size={"type": int, "default": 200_000, "help": "generated appointments"},
+        practitioners={"type": int, "default": 250},
+        patients={"type": int, "default": 2000},
+        years={"type": float, "default": 10, "help": "history spread over"},
+        reuse={"action": "store_true", "help": "measure the data of a previous run, generate none"},
+        clients={"type": int, "default": 16},
+        runs={"type": int, "default": 50},
     )
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--runs", type=int, default=50)
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+    with environment(args.database, context={"tracking_disable": True}) as env:
+        cr = env.cr
         if args.reuse:
             practitioner = env["hms.practitioner"].search([("name", "=", "Bench Practitioner")])
             patient = env["hms.patient"].search([("name", "=", "Bench Patient 0")], limit=1)
@@ -323,13 +307,11 @@ def main():
             "appointment_type_id": kind.id,
             "company_id": patient.company_id.id,
         }
-        cr.commit()
     outcome, elapsed = bench_concurrent_booking(args, booking, slots)
     attempts = outcome["booked"] + outcome["refused"]
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with environment(args.database, commit=False) as env:
         doubles = count_double_bookings(
-            cr, env["hms.practitioner"].browse(booking["practitioner_id"])
+            env.cr, env["hms.practitioner"].browse(booking["practitioner_id"])
         )
     print(
         f"concurrent booking: {args.clients} clients x {len(slots)} slots over XML-RPC "

@@ -20,7 +20,6 @@ the button and scripts/audit_verify.py use; this part runs in a transaction that
 unless ``--keep`` is given (then the events stay, e.g. to measure a 10M chain once).
 """
 
-import argparse
 import contextlib
 import itertools
 import os
@@ -29,8 +28,11 @@ import sys
 import time
 from unittest.mock import patch
 
+import benchlib
+from benchlib import QUIET, parse_args, percentiles
+
 RUN = f"{time.time():.0f}"  # the duplicate check refuses a second run's namesakes
-CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+CONTEXT = dict(QUIET)
 # allowed_company_ids is set as the web client sets it (bench_writes)
 
 
@@ -49,8 +51,8 @@ def in_transaction(registry, func):
 
 
 def compare(registry, model_name, call, repeat):
-    """Median seconds and queries of ``call()`` without and with the audit of the model,
-    interleaved call by call after a warm-up."""
+    """p50 milliseconds and median queries of ``call()`` without and with the audit of the
+    model, interleaved call by call after a warm-up."""
     from odoo import sql_db
 
     bare = patch.object(registry[model_name], "_hms_audit_rule", lambda self: None)
@@ -68,8 +70,8 @@ def compare(registry, model_name, call, repeat):
                 samples[audited].append(elapsed)
                 queries[audited].append(count)
     return (
-        statistics.median(samples[False]),
-        statistics.median(samples[True]),
+        percentiles(samples[False])[0],
+        percentiles(samples[True])[0],
         statistics.median(queries[False]),
         statistics.median(queries[True]),
     )
@@ -79,7 +81,7 @@ def report(label, bare, audited, bare_queries, audited_queries):
     # The load average tells a figure measured on a busy machine: on 2 cores, other processes
     # slow the commits (WAL flush) far more than the audit table's size does.
     print(
-        f"{label}: {bare * 1000:.2f} ms bare, {audited * 1000:.2f} ms audited,"
+        f"{label}: {bare:.2f} ms bare, {audited:.2f} ms audited,"
         f" ratio {audited / bare:.2f}x; queries {bare_queries:.0f} bare,"
         f" {audited_queries:.0f} audited; load {os.getloadavg()[0]:.1f}"
     )
@@ -285,25 +287,20 @@ def bench_chain(registry, size, keep):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--records", type=int, default=200, help="creates and writes timed")
-    parser.add_argument("--size", type=int, default=100_000, help="events generated for the chain")
-    parser.add_argument("--keep", action="store_true", help="commit the generated events")
-    parser.add_argument("--skip-writes", action="store_true")
-    args = parser.parse_args(argv)
-
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = Registry(args.database)
+    args = parse_args(
+        __doc__.splitlines()[0],
+        argv,
+        records={"type": int, "default": 200, "help": "creates and writes timed"},
+        size={"type": int, "default": 100_000, "help": "events generated for the chain"},
+        keep={"action": "store_true", "help": "commit the generated events"},
+        skip_writes={"action": "store_true"},
+    )
+    pool = benchlib.registry(args.database)
     if not args.skip_writes:
-        encounter_ids = bench_writes(registry, args.records)
-        bench_reads(registry)
-        bench_requests(registry, args.database, encounter_ids)
-    bench_chain(registry, args.size, args.keep)
+        encounter_ids = bench_writes(pool, args.records)
+        bench_reads(pool)
+        bench_requests(pool, args.database, encounter_ids)
+    bench_chain(pool, args.size, args.keep)
     return 0
 
 

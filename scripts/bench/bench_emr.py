@@ -18,20 +18,12 @@ Run it on a database with the HMS addons and their demo data installed, e.g.:
     python scripts/bench/bench_emr.py -c <odoo.conf> -d <database> --patients 100000
 """
 
-import argparse
-import statistics
 import time
 
+from benchlib import environment, parse_args, percentiles
+
 import odoo
-from odoo import SUPERUSER_ID, api
 from odoo.models import BaseModel
-from odoo.tools import config
-
-
-def percentiles(samples):
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples) * 1000, p95 * 1000
 
 
 def generate_patients(env, count, company_id):
@@ -190,22 +182,16 @@ def measure_consultation(env, patient, practitioner, icds, runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--patients", type=int, default=100_000, help="patients generated")
-    parser.add_argument("--encounters", type=int, default=500)
-    parser.add_argument("--vitals", type=int, default=5000, help="vitals of the long history")
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument(
-        "--icd10", action="store_true", help="also time a load of the full ICD-10-CM catalogue"
+    args = parse_args(
+        __doc__.splitlines()[0],
+        patients={"type": int, "default": 100_000, "help": "patients generated"},
+        encounters={"type": int, "default": 500},
+        vitals={"type": int, "default": 5000, "help": "vitals of the long history"},
+        runs={"type": int, "default": 50},
+        icd10={"action": "store_true", "help": "also time a load of the full ICD-10-CM catalogue"},
     )
-    args = parser.parse_args()
-
-    config.parse_config(["-c", args.config, "-d", args.database])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with environment(args.database, commit=False, context={}) as env:
+        cr = env.cr
         doctor = env.ref("hms_base.user_doctor")
         practitioner = env.ref("hms_base.practitioner_hart")
         patient = env.ref("hms_patient.patient_john_carter")
@@ -244,7 +230,6 @@ def main():
             start = time.perf_counter()
             count = env["hms.icd10"]._load_icd10_catalogue()
             print(f"full ICD-10-CM load: {count} codes in {time.perf_counter() - start:.1f} s")
-        cr.rollback()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ check, no tracking), then moves each clinic's MRN sequence past the numbers it u
 import random
 import time
 
-from _odoo_env import environment, parse_args
+from benchlib import environment, parse_args
 
 from odoo.tools import SQL
 
@@ -204,6 +204,7 @@ def bulk_insert(env, companies, todo, batch, seed):
 def main():
     args = parse_args(
         "Generate patients for the benchmark.",
+        size={"type": int, "default": 20000, "help": "patients in the database afterwards"},
         batch={"type": int, "default": 1000},
         seed={"type": int, "default": 42},
         bulk={"action": "store_true", "help": "insert with SQL (large volumes)"},

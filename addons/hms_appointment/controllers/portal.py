@@ -84,7 +84,7 @@ class HmsAppointmentPortal(portal.CustomerPortal):
             return request.redirect("/my")
         if not appointment._hms_portal_can_change():
             return self._hms_error(appointment, request.env._("It is too late to cancel online."))
-        appointment.action_cancel(reason or request.env._("Cancelled by the patient online."))
+        appointment._action_cancel(reason or request.env._("Cancelled by the patient online."))
         return request.redirect(appointment.access_url)
 
     @http.route(
@@ -105,7 +105,7 @@ class HmsAppointmentPortal(portal.CustomerPortal):
             if not self._hms_is_free_slot(practitioner, appointment.appointment_type_id, start):
                 return self._hms_error(appointment, request.env._("This slot is no longer free."))
             try:
-                appointment.action_reschedule(start, reason=request.env._("Moved by the patient"))
+                appointment._action_reschedule(start, reason=request.env._("Moved by the patient"))
             except (UserError, ValidationError) as error:
                 return self._hms_error(appointment, str(error))
             return request.redirect(appointment.access_url)

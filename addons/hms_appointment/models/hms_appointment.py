@@ -437,7 +437,7 @@ class HmsAppointment(models.Model):
         self._hms_check_state(UPCOMING_STATES, self.env._("marked as no-show"))
         self.write({"state": "no_show"})
 
-    def action_cancel(self, reason):
+    def _action_cancel(self, reason):
         """Cancel with a reason; the slot becomes free again."""
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the appointment is cancelled."))
@@ -446,7 +446,7 @@ class HmsAppointment(models.Model):
         for appointment in self:
             appointment._hms_notify("cancelled")
 
-    def action_reschedule(self, start, practitioner=None, reason=None):
+    def _action_reschedule(self, start, practitioner=None, reason=None):
         """Move the appointment to another slot, keeping the previous one in its history."""
         self.ensure_one()
         self._hms_check_state(UPCOMING_STATES, self.env._("moved"))

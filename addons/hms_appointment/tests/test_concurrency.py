@@ -7,12 +7,14 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.hms_base.tests.common import HmsCommon
+
 # A Monday at 14:00 UTC: working time of the demo practitioner in Europe and America alike.
 START = datetime(2031, 6, 2, 14, 0)
 
 
 @tagged("post_install", "-at_install")
-class TestNoDoubleBookingUnderConcurrency(TransactionCase):
+class TestNoDoubleBookingUnderConcurrency(HmsCommon, TransactionCase):
     """Two transactions book the same slot: the database refuses the second one."""
 
     def _env(self, cr):
@@ -61,7 +63,10 @@ class TestNoDoubleBookingUnderConcurrency(TransactionCase):
             cr1.commit()
             # The second transaction's snapshot shows a free slot; PostgreSQL's exclusion
             # constraint sees the committed booking and refuses.
-            with mute_logger("odoo.sql_db"), self.assertRaisesRegex(ValidationError, "already has"):
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaisesMessage(ValidationError, "already has"),
+            ):
                 Appointment2.create(self._values(env2, "hms_patient.patient_maria_lopez"))
                 env2.flush_all()
             cr2.rollback()
@@ -79,7 +84,7 @@ class TestNoDoubleBookingUnderConcurrency(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestQueueTicketsUnderConcurrency(TransactionCase):
+class TestQueueTicketsUnderConcurrency(HmsCommon, TransactionCase):
     """Two check-ins of the same clinic and day at the same time never share a ticket."""
 
     DAY = date(2099, 1, 5)

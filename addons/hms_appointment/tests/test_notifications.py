@@ -34,8 +34,8 @@ class TestNotifications(HmsAppointmentCase):
 
     def test_move_and_cancel_tell_them_again(self):
         appointment = self.book(at(0, 9))
-        appointment.action_reschedule(at(1, 10))
-        appointment.action_cancel("Travelling")
+        appointment._action_reschedule(at(1, 10))
+        appointment._action_cancel("Travelling")
         _mails, sms = self.outgoing(appointment)
         bodies = " | ".join(sms.mapped("body"))
         self.assertIn("was moved to 2030-06-04 10:00", bodies)

@@ -20,7 +20,7 @@ class TestFreeSlots(HmsAppointmentCase):
         self.assertNotIn(at(0, 12), [start for start, _stop in slots], "lunch break")
         self.assertEqual(len(self.slots(kind=self.type_follow_up)), 32)
         self.book(at(0, 9))
-        self.book(at(0, 13), patient=self.patient_c).action_cancel("No longer needed")
+        self.book(at(0, 13), patient=self.patient_c)._action_cancel("No longer needed")
         starts = [start for start, _stop in self.slots()]
         self.assertEqual(len(starts), 15)
         self.assertNotIn(at(0, 9), starts)
@@ -122,7 +122,7 @@ class TestFreeSlots(HmsAppointmentCase):
             user=self.doctor,
             is_overbooking=True,
         )
-        booked.action_cancel("Called off")
+        booked._action_cancel("Called off")
         self.assertNotIn(at(0, 9), self.starts(at(0, 8), at(0, 12)), "the emergency is there")
         free = self.practitioner_a._hms_free_slots(
             at(0, 8), at(0, 12), self.type_consultation, exclude=squeezed

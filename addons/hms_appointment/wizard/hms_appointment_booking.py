@@ -87,7 +87,7 @@ class HmsAppointmentBookingSlot(models.TransientModel):
         self.ensure_one()
         booking = self.booking_id
         if booking.appointment_id:
-            booking.appointment_id.action_reschedule(
+            booking.appointment_id._action_reschedule(
                 self.start, self.practitioner_id, booking.reason
             )
             appointment = booking.appointment_id

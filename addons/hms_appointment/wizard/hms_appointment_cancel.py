@@ -10,5 +10,5 @@ class HmsAppointmentCancel(models.TransientModel):
 
     def action_cancel(self):
         self.ensure_one()
-        self.appointment_id.action_cancel(self.reason)
+        self.appointment_id._action_cancel(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -107,7 +107,7 @@ class TestAuditArchive(HmsAuditCase):
         from odoo.addons.hms_audit.tools.cli import archive_report
 
         self.env.cr.execute("DELETE FROM hms_audit_checkpoint")
-        with self.assertRaisesRegex(UserError, "checkpoint signed"):
+        with self.assertRaisesMessage(UserError, "checkpoint signed"):
             self.archive()
         code, text = archive_report(self.env, self.kept)
         self.assertEqual(code, 1)

@@ -1,4 +1,4 @@
-from . import ir_actions_report
+from . import base
 from . import ir_sequence
 from . import res_company
 from . import res_config_settings

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -87,6 +89,14 @@ class HmsCommon:
                 "specialty_ids": [Command.set(cls.specialty_cardio.ids)],
             }
         )
+
+    @contextmanager
+    def assertRaisesMessage(self, exception, regex):
+        """``assertRaises`` (rolled back to a savepoint: nothing half-saved stays) whose message
+        matches ``regex``; the one way the suite checks what an error says."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
 
     def rpc(self, user, model, method, *args, **kwargs):
         """Call ``model.method`` over XML-RPC as ``user`` (in an ``HttpCase``)."""

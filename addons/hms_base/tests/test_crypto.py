@@ -7,9 +7,11 @@ from odoo.tools import config
 
 from odoo.addons.hms_base.tools import crypto
 
+from .common import HmsCommon
+
 
 @tagged("post_install", "-at_install")
-class TestCrypto(TransactionCase):
+class TestCrypto(HmsCommon, TransactionCase):
     def setUp(self):
         super().setUp()
         self.key_old = crypto.generate_key()
@@ -47,14 +49,14 @@ class TestCrypto(TransactionCase):
     def test_wrong_key_is_an_error_never_plaintext(self):
         with self.keys(self.key_old):
             token = crypto.encrypt("confidential")
-        with self.keys(self.key_new), self.assertRaisesRegex(UserError, "cannot be decrypted"):
+        with self.keys(self.key_new), self.assertRaisesMessage(UserError, "cannot be decrypted"):
             crypto.decrypt(token)
 
     def test_missing_or_malformed_key(self):
         with self.keys(""), patch.dict(os.environ, {crypto.KEY_ENV: ""}):
-            with self.assertRaisesRegex(UserError, "No encryption key"):
+            with self.assertRaisesMessage(UserError, "No encryption key"):
                 crypto.encrypt("confidential")
-        with self.keys("not-a-key"), self.assertRaisesRegex(UserError, "malformed"):
+        with self.keys("not-a-key"), self.assertRaisesMessage(UserError, "malformed"):
             crypto.encrypt("confidential")
 
     def test_environment_fallback(self):

@@ -56,7 +56,7 @@ class TestPractitioner(HmsCase):
         )
 
     def test_never_deleted_only_archived(self):
-        with self.assertRaisesRegex(UserError, "archive"):
+        with self.assertRaisesMessage(UserError, "archive"):
             self.practitioner_a.with_user(self.manager).unlink()
         self.practitioner_a.with_user(self.manager).action_archive()
         self.assertFalse(self.practitioner_a.active)

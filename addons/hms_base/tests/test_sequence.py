@@ -27,5 +27,5 @@ class TestClinicSequence(HmsCase):
         self.assertEqual(set(copies.company_id.ids), {self.clinic_a.id, self.clinic_b.id})
 
     def test_unknown_code(self):
-        with self.assertRaisesRegex(UserError, "hms.no.such.code"):
+        with self.assertRaisesMessage(UserError, "hms.no.such.code"):
             self.env["ir.sequence"]._hms_next_numbers("hms.no.such.code", [self.clinic_a])

@@ -1,4 +1,3 @@
-from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo.tools import config
@@ -22,14 +21,6 @@ class HmsEmrCommon(HmsPatientCommon):
         cls.icd_hypertension = Icd10._hms_find_code("I10")
         cls.icd_diabetes = Icd10._hms_find_code("E11.9")
         cls.icd_uri = Icd10._hms_find_code("J06.9")
-
-    @contextmanager
-    def assertRaisesText(self, exception, pattern):
-        """Odoo's assertRaises (rolled back to a savepoint: nothing half-saved stays) whose
-        message matches ``pattern``."""
-        with self.assertRaises(exception) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), pattern)
 
     def open_encounter(self, user=None, patient=None, **values):
         """A walk-in encounter opened by ``user`` (the doctor of clinic A by default)."""

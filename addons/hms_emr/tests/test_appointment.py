@@ -43,13 +43,13 @@ class TestConsultationFromAppointment(HmsEmrAppointmentCase):
         encounter = self.start_consultation(appointment)
         self.assertEqual(encounter.appointment_id, appointment)
         self.assertEqual(appointment.state, "in_consultation")
-        with self.assertRaisesText(UserError, "cannot be called in"):
+        with self.assertRaisesMessage(UserError, "cannot be called in"):
             appointment.with_user(self.doctor).action_start_encounter()
         self.assertEqual(appointment.encounter_ids, encounter, "one encounter per appointment")
 
     def test_start_consultation_refused(self):
         confirmed = self.book(at(0, 10))
-        with self.assertRaisesText(UserError, "cannot be called in"):
+        with self.assertRaisesMessage(UserError, "cannot be called in"):
             confirmed.with_user(self.doctor).action_start_encounter()
         appointment = self.checked_in()
         with mute_logger("odoo.addons.base.models.ir_rule"):
@@ -69,7 +69,7 @@ class TestConsultationFromAppointment(HmsEmrAppointmentCase):
     def test_the_appointment_decides_patient_and_practitioner(self):
         appointment = self.checked_in()
         Encounter = self.env["hms.encounter"]
-        with self.assertRaisesText(ValidationError, "appointment's"):
+        with self.assertRaisesMessage(ValidationError, "appointment's"):
             Encounter.create({"appointment_id": appointment.id, "patient_id": self.patient_c.id})
         encounter = Encounter.create({"appointment_id": appointment.id})
         with mute_logger("odoo.sql_db"), self.assertRaises(UniqueViolation):
@@ -82,7 +82,7 @@ class TestConsultationFromAppointment(HmsEmrAppointmentCase):
         encounter.diagnosis_ids = [
             (0, 0, {"icd10_id": self.icd_uri.id, "diagnosis_role": "primary"})
         ]
-        with self.assertRaisesText(UserError, "cannot be checked in"):
+        with self.assertRaisesMessage(UserError, "cannot be checked in"):
             appointment.action_check_in()  # still in consultation
         encounter.with_user(self.doctor).action_close()
         self.assertEqual(appointment.state, "done")

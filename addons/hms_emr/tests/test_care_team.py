@@ -68,7 +68,7 @@ class TestCareTeam(HmsEmrAppointmentCase):
             self.patient_a,
         )
         self.assertInCareTeam()
-        appointment.action_cancel("The patient moved away")
+        appointment._action_cancel("The patient moved away")
         self.patient_a.invalidate_recordset()
         self.assertEqual(self.patient_a.care_team_user_ids, self.doctor)
         self.assertOutsideCareTeam()

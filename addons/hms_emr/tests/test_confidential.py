@@ -59,7 +59,7 @@ class TestConfidential(HmsEmrCase):
 
     def test_locked_after_close(self):
         self.encounter.action_close()
-        with self.assertRaisesText(UserError, "addendum"):
+        with self.assertRaisesMessage(UserError, "addendum"):
             self.encounter.with_user(self.doctor).confidential_note = "changed"
         self.encounter.invalidate_recordset()
         self.assertEqual(self.encounter.with_user(self.doctor).confidential_note, SECRET)
@@ -81,7 +81,7 @@ class TestConfidentialRpc(HmsEmrCommon, HttpCase):
         with mute_logger("odoo.http", "odoo.models"):
             for field in ("confidential_note", "confidential_note_encrypted"):
                 with self.subTest(field=field):
-                    with self.assertRaisesText(
+                    with self.assertRaisesMessage(
                         xmlrpc.client.Fault, "AccessError|not allowed|access"
                     ):
                         self.rpc(self.nurse, "hms.encounter", "read", [encounter.id], [field])

@@ -36,7 +36,7 @@ class TestIcd10(HmsEmrCase):
     def test_unknown_code_refused_by_the_loader(self):
         Icd10 = self.env["hms.icd10"]
         before = Icd10.search_count([])
-        with self.assertRaisesText(UserError, "XX9.99"):
+        with self.assertRaisesMessage(UserError, "XX9.99"):
             Icd10._load_icd10_catalogue(codes=["I10", "XX9.99"])
         self.assertEqual(Icd10.search_count([]), before)
 
@@ -48,7 +48,7 @@ class TestIcd10(HmsEmrCase):
         self.assertEqual(
             self.icd_diabetes.display_name, "E11.9 Type 2 diabetes mellitus without complications"
         )
-        with self.assertRaisesText(ValidationError, "ZZZ.9"):
+        with self.assertRaisesMessage(ValidationError, "ZZZ.9"):
             Icd10._hms_find_code("ZZZ.9")
 
     def test_code_is_unique(self):

@@ -58,12 +58,12 @@ class TestVital(HmsEmrCase):
             ("spo2", 120, "SpO2"),
             ("height", 400.0, "Height"),
         ):
-            with self.subTest(field=field), self.assertRaisesText(ValidationError, label):
+            with self.subTest(field=field), self.assertRaisesMessage(ValidationError, label):
                 self.Vital.create({"encounter_id": self.encounter.id, field: value})
-        with self.assertRaisesText(ValidationError, "one measurement"):
+        with self.assertRaisesMessage(ValidationError, "one measurement"):
             self.Vital.create({"encounter_id": self.encounter.id})
         vital = self.Vital.create({"encounter_id": self.encounter.id, "temperature": 37.0})
-        with self.assertRaisesText(ValidationError, "Temperature"):
+        with self.assertRaisesMessage(ValidationError, "Temperature"):
             vital.temperature = 80.0
         self.assertFalse(self.encounter.vital_ids - vital, "nothing else was saved")
 

@@ -1,5 +1,3 @@
-from contextlib import contextmanager
-
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -56,13 +54,6 @@ class HmsPatientCommon(HmsCommon):
             company_ids=[Command.set(cls.clinic_a.ids)],
             tz="UTC",
         )
-
-    @contextmanager
-    def assertRaisesMessage(self, exception, regex):
-        """``assertRaises`` (which rolls back to a savepoint) that also checks the message."""
-        with self.assertRaises(exception) as catcher:
-            yield catcher
-        self.assertRegex(str(catcher.exception), regex)
 
 
 class HmsPatientCase(HmsPatientCommon, HmsCase):

@@ -85,11 +85,11 @@ class TestPatientPortal(HmsPatientCommon, HttpCase):
         rows = call("search_read", [], fields=["mrn", "name"])
         self.assertEqual([row["mrn"] for row in rows], [self.patient_a.mrn])
         with mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"):
-            with self.assertRaisesRegex(xmlrpc.client.Fault, "AccessError|access"):
+            with self.assertRaisesMessage(xmlrpc.client.Fault, "AccessError|access"):
                 call("read", [self.patient_b.id], ["name"])
-            with self.assertRaisesRegex(xmlrpc.client.Fault, "AccessError|access"):
+            with self.assertRaisesMessage(xmlrpc.client.Fault, "AccessError|access"):
                 call("read", [self.patient_a.id], ["condition_ids"])
-            with self.assertRaisesRegex(xmlrpc.client.Fault, "AccessError|access"):
+            with self.assertRaisesMessage(xmlrpc.client.Fault, "AccessError|access"):
                 call("write", [self.patient_a.id], {"mrn": "P99999"})
         self.assertNotEqual(self.patient_a.mrn, "P99999")
 

@@ -1,3 +1,9 @@
+import base64
+import io
+import re
+
+from PIL import Image
+
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -11,7 +17,11 @@ class TestPatientCard(HmsPatientCase):
         html = report.with_user(self.receptionist)._render_qweb_html(report, self.patient_a.ids)[0]
         html = html.decode()
         self.assertIn(self.patient_a.mrn, html)
-        self.assertIn('src="data:image/png;base64,', html)
+        # Odoo's barcode widget draws the MRN's QR code: a square PNG of the size asked for.
+        image = re.search(r'<img[^>]* alt="MRN"[^>]* src="data:image/png;base64,([^"]+)"', html)
+        self.assertTrue(image, "the card shows the QR code of Odoo's barcode widget")
+        png = Image.open(io.BytesIO(base64.b64decode(image[1])))
+        self.assertEqual((png.format, png.size), ("PNG", (150, 150)))
 
 
 @tagged("post_install", "-at_install")
