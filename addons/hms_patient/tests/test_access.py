@@ -47,20 +47,38 @@ class TestPatientAccess(HmsPatientCase):
                 self.assertEqual(len(patient.insurance_ids), 1)
 
     def test_front_desk_sees_the_banner_not_clinical_content(self):
-        for role in ("receptionist", "nurse"):
-            patient = self.patient_a.with_user(self.users[role])
-            with self.subTest(role=role):
-                self.assertEqual(patient.allergy_banner, "Penicillin (Severe)")
-                self.assertEqual(patient.allergy_ids.allergen, "Penicillin")
-                with DENIED, self.assertRaises(AccessError):
-                    patient.allergy_ids.read(["reaction"])
-                with DENIED, self.assertRaises(AccessError):
-                    self.condition.with_user(self.users[role]).read(["name"])
-                with DENIED, self.assertRaises(AccessError):
-                    patient.read(["condition_ids"])
-                with DENIED, self.assertRaises(AccessError):
-                    self.allergy.with_user(self.users[role]).write({"severity": "1_mild"})
+        patient = self.patient_a.with_user(self.receptionist)
+        self.assertEqual(patient.allergy_banner, "Penicillin (Severe)")
+        self.assertEqual(patient.allergy_ids.allergen, "Penicillin")
+        self.assertNotIn("condition_ids", patient.fields_get())
+        with DENIED, self.assertRaises(AccessError):
+            patient.allergy_ids.read(["reaction"])
+        with DENIED, self.assertRaises(AccessError):
+            self.condition.with_user(self.receptionist).read(["name"])
+        with DENIED, self.assertRaises(AccessError):
+            patient.read(["condition_ids"])
+        with DENIED, self.assertRaises(AccessError):
+            self.allergy.with_user(self.receptionist).write({"severity": "1_mild"})
         self.assertEqual(self.allergy.severity, "3_severe")
+
+    def test_nurse_reads_the_medical_background_doctors_record_it(self):
+        # Nurses are clinical staff: they read the history and the allergies' reactions
+        # (as they read the clinic's encounters and problem list), and change neither.
+        patient = self.patient_a.with_user(self.nurse)
+        self.assertEqual(patient.condition_ids.name, "Asthma")
+        self.assertEqual(patient.read(["condition_ids"])[0]["condition_ids"], self.condition.ids)
+        self.assertEqual(patient.allergy_ids.reaction, "Anaphylaxis")
+        self.assertIn("condition_ids", patient.fields_get())
+        with DENIED, self.assertRaises(AccessError):
+            self.condition.with_user(self.nurse).write({"status": "resolved"})
+        with DENIED, self.assertRaises(AccessError):
+            patient.write({"condition_ids": [(0, 0, {"name": "Hay fever"})]})
+        with DENIED, self.assertRaises(AccessError):
+            self.allergy.with_user(self.nurse).write({"severity": "1_mild"})
+        nurse_b = self._hms_user("hms_test_nurse_b", "hms_base.group_hms_nurse", self.clinic_b)
+        with DENIED, self.assertRaises(AccessError):
+            self.condition.with_user(nurse_b).read(["name"])
+        self.assertEqual((self.condition.status, self.allergy.severity), ("active", "3_severe"))
 
     def test_doctor_full_view_in_own_clinic_only(self):
         patient = self.patient_a.with_user(self.doctor)
