@@ -91,9 +91,7 @@ class TestPatientMerge(HmsAuditCommon, HmsEmrAppointmentCase):
         wizard = (
             self.env["hms.patient.merge"]
             .with_user(self.manager)
-            .with_context(
-                active_model="hms.patient", active_ids=(self.patient_a | duplicate).ids
-            )
+            .with_context(active_model="hms.patient", active_ids=(self.patient_a | duplicate).ids)
             .create({"reason": REASON})
         )
         self.assertEqual(wizard.dst_patient_id, self.patient_a)

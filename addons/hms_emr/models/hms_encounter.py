@@ -232,9 +232,7 @@ class HmsEncounter(models.Model):
     def _compute_patient_condition_banner(self):
         for encounter in self:
             # As the user: the banner shows what the Medical History field shows them.
-            conditions = encounter.patient_id.condition_ids.filtered(
-                lambda c: c.status == "active"
-            )
+            conditions = encounter.patient_id.condition_ids.filtered(lambda c: c.status == "active")
             encounter.patient_condition_banner = ", ".join(
                 " ".join(filter(None, (c.code, c.name))) for c in conditions
             )

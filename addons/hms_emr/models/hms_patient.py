@@ -169,7 +169,9 @@ class HmsPatient(models.Model):
             self._hms_merge_write("hms.vital", destination),
         ]
         moved += [
-            f"{records._description} ({len(records)})" for records in (diagnoses, addenda) if records
+            f"{records._description} ({len(records)})"
+            for records in (diagnoses, addenda)
+            if records
         ]
         return moved
 

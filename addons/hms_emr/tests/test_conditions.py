@@ -9,7 +9,12 @@ from odoo.addons.hms_base.tests.common import hms_password
 
 from .common import HmsEmrCase, HmsEmrCommon
 
-QUIET = ("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule", "odoo.models", "odoo.http")
+QUIET = (
+    "odoo.addons.base.models.ir_model",
+    "odoo.addons.base.models.ir_rule",
+    "odoo.models",
+    "odoo.http",
+)
 REPORT = "hms_emr.action_report_visit_summary"
 
 
@@ -109,7 +114,9 @@ class TestWhoSeesConditions(HmsEmrCommon, HttpCase):
         )
         cls.encounter.action_close()
         cls.encounter.action_release_summary()
-        cls.colleague = cls._hms_user("hms_test_doctor_a5", "hms_base.group_hms_doctor", cls.clinic_a)
+        cls.colleague = cls._hms_user(
+            "hms_test_doctor_a5", "hms_base.group_hms_doctor", cls.clinic_a
+        )
 
     def test_each_role_through_each_path(self):
         # role: (reads the history, reads this encounter)
@@ -137,25 +144,37 @@ class TestWhoSeesConditions(HmsEmrCommon, HttpCase):
                     self.assertNotIn("condition_ids", patient.fields_get())
                 if not user.share:
                     if history:
-                        values = self.rpc(user, "hms.patient", "read", [self.patient_a.id], ["condition_ids"])
+                        values = self.rpc(
+                            user, "hms.patient", "read", [self.patient_a.id], ["condition_ids"]
+                        )
                         self.assertEqual(len(values[0]["condition_ids"]), 2)
                     else:
                         with self.assertRaises(xmlrpc.client.Fault):
-                            self.rpc(user, "hms.patient", "read", [self.patient_a.id], ["condition_ids"])
+                            self.rpc(
+                                user, "hms.patient", "read", [self.patient_a.id], ["condition_ids"]
+                            )
                 # The banner: exactly the active conditions, to whoever reads the encounter.
                 as_user = self.encounter.with_user(user)
                 if encounter:
                     self.assertEqual(as_user.patient_condition_banner, banner)
                     values = self.rpc(
-                        user, "hms.encounter", "read", [self.encounter.id], ["patient_condition_banner"]
+                        user,
+                        "hms.encounter",
+                        "read",
+                        [self.encounter.id],
+                        ["patient_condition_banner"],
                     )
                     self.assertEqual(values[0]["patient_condition_banner"], banner)
-                    arch = as_user.get_view(self.env.ref("hms_emr.hms_encounter_view_form").id)["arch"]
+                    arch = as_user.get_view(self.env.ref("hms_emr.hms_encounter_view_form").id)[
+                        "arch"
+                    ]
                     self.assertIn("patient_condition_banner", arch)
                     # The visit summary is about the visit: it never prints the history.
-                    html = self.env["ir.actions.report"].with_user(user)._render_qweb_html(
-                        REPORT, self.encounter.ids
-                    )[0]
+                    html = (
+                        self.env["ir.actions.report"]
+                        .with_user(user)
+                        ._render_qweb_html(REPORT, self.encounter.ids)[0]
+                    )
                     self.assertIn(b"Wheezing", html)
                     self.assertNotIn(b"Asthma", html)
                 else:

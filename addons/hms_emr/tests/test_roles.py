@@ -39,7 +39,9 @@ class TestClinicalRoles(HmsEmrCase):
             "hms.vital": cls.encounter.vital_ids,
         }
         # A doctor of the same clinic who never saw patient A.
-        cls.colleague = cls._hms_user("hms_test_doctor_a4", "hms_base.group_hms_doctor", cls.clinic_a)
+        cls.colleague = cls._hms_user(
+            "hms_test_doctor_a4", "hms_base.group_hms_doctor", cls.clinic_a
+        )
 
     def assertSees(self, user, expected):
         for model, record in self.records.items():

@@ -128,6 +128,34 @@ class TestPatientAccess(HmsPatientCase):
         self.assertEqual(policy.company_id, self.clinic_a)
         self.assertEqual(self.patient_a.name, "Alice Test")
 
+    def test_each_record_stays_in_its_clinic(self):
+        # The same records for a patient of each clinic; staff of clinic A read their own.
+        category = self.env["hms.patient.document.category"].search([], limit=1)
+        id_type = self.env.ref("hms_patient.identifier_type_national_id")
+        samples = {
+            "hms.patient.contact": ("receptionist", {"name": "Kin", "phone": "+12175550191"}),
+            "hms.patient.identifier": ("receptionist", {"type_id": id_type.id, "value": "X-1"}),
+            "hms.patient.insurance": (
+                "receptionist",
+                {"payer_id": self.payer.id, "policy_number": "POL"},
+            ),
+            "hms.patient.document": (
+                "receptionist",
+                {"name": "Scan", "category_id": category.id, "file": "JVBERg=="},
+            ),
+            "hms.patient.allergy": ("receptionist", {"allergen": "Latex"}),
+            "hms.patient.condition": ("nurse", {"name": "Gout"}),
+        }
+        for model, (role, values) in samples.items():
+            Model = self.env[model]
+            own = Model.create({**values, "patient_id": self.patient_a.id})
+            other = Model.create({**values, "patient_id": self.patient_b.id})
+            as_user = Model.with_user(self.users[role])
+            with self.subTest(model=model):
+                self.assertEqual(as_user.search([("id", "in", (own | other).ids)]), own)
+                with DENIED, self.assertRaises(AccessError):
+                    other.with_user(self.users[role]).read(["patient_id"])
+
     def test_nobody_deletes_clinical_records(self):
         for role in ("doctor", "manager"):
             with self.subTest(role=role), DENIED, self.assertRaises(AccessError):
