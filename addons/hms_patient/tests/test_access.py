@@ -156,6 +156,29 @@ class TestPatientAccess(HmsPatientCase):
                 with DENIED, self.assertRaises(AccessError):
                     other.with_user(self.users[role]).read(["patient_id"])
 
+    def test_portal_user_reads_no_other_partner_or_contact(self):
+        # Their own and their dependants' only: not another patient of the clinic, even
+        # when that patient's record is reached through its contact or its partner.
+        other = self.env["hms.patient"].create(
+            {"name": "Carol Other", "company_id": self.clinic_a.id, "phone": "+12175550192"}
+        )
+        other_contact = self.env["hms.patient.contact"].create(
+            {"patient_id": other.id, "name": "Carl", "phone": "+12175550193"}
+        )
+        own_contact = self.env["hms.patient.contact"].create(
+            {"patient_id": self.patient_dependant.id, "name": "Dad", "phone": "+12175550194"}
+        )
+        Contact = self.env["hms.patient.contact"].with_user(self.portal_guardian)
+        self.assertEqual(Contact.search([]), own_contact)
+        self.assertEqual(
+            self.patient_dependant.partner_id.with_user(self.portal_guardian).name,
+            "Dana Dependant",
+        )
+        with DENIED, self.assertRaises(AccessError):
+            other_contact.with_user(self.portal_guardian).read(["name"])
+        with DENIED, self.assertRaises(AccessError):
+            other.partner_id.with_user(self.portal_guardian).read(["name", "phone"])
+
     def test_nobody_deletes_clinical_records(self):
         for role in ("doctor", "manager"):
             with self.subTest(role=role), DENIED, self.assertRaises(AccessError):
