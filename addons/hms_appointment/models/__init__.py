@@ -4,3 +4,4 @@ from . import hms_appointment_type
 from . import hms_practitioner
 from . import hms_appointment_history
 from . import hms_appointment
+from . import hms_patient

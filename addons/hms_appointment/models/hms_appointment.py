@@ -46,7 +46,7 @@ NOTIFICATIONS = {
 class HmsAppointment(models.Model):
     _name = "hms.appointment"
     _description = "Appointment"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["hms.clinic.numbered.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "start desc, id desc"
     _check_company_auto = True
 
@@ -322,17 +322,9 @@ class HmsAppointment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        unnamed, clinics = [], []
         for vals in vals_list:
             self._hms_stamp_overbooking(vals)
-            if vals.get("name", "/") == "/":
-                unnamed.append(vals)
-                clinics.append(
-                    self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                )
-        numbers = self.env["ir.sequence"]._hms_next_numbers("hms.appointment", clinics)
-        for vals, number in zip(unnamed, numbers, strict=True):
-            vals["name"] = number
+        # Numbered per clinic by hms.clinic.numbered.mixin.
         with self._hms_double_booking_as_error():
             appointments = super().create(vals_list)
         for appointment in appointments:

@@ -4,6 +4,7 @@ from odoo import fields, models
 class HmsAppointmentHistory(models.Model):
     _name = "hms.appointment.history"
     _description = "Appointment Reschedule History"
+    _inherit = ["hms.append.only.mixin"]  # each move is a new line, never an edit
     _order = "appointment_id, id desc"
 
     appointment_id = fields.Many2one(

@@ -109,6 +109,25 @@ class TestAppointmentAccess(HmsAppointmentCase):
                 )
         self.assertEqual(own.start, at(0, 9))
 
+    def test_reschedule_history_stays_in_its_clinic(self):
+        own = self.book(at(0, 9))
+        own.action_reschedule(at(0, 10))
+        other = self.env["hms.appointment"].create(
+            {
+                "patient_id": self.patient_b.id,
+                "practitioner_id": self.practitioner_b.id,
+                "company_id": self.clinic_b.id,
+                "appointment_type_id": self.type_consultation.id,
+                "start": at(0, 9),
+            }
+        )
+        other.action_reschedule(at(0, 11))
+        History = self.env["hms.appointment.history"].with_user(self.receptionist)
+        both = (own | other).history_ids
+        self.assertEqual(History.search([("id", "in", both.ids)]), own.history_ids)
+        with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
+            other.history_ids.with_user(self.receptionist).read(["old_start"])
+
     def test_only_managers_configure_types(self):
         kind = (
             self.env["hms.appointment.type"]

@@ -21,6 +21,8 @@ _logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 BUFFER_KEY = "hms_audit.buffer"
+# Set while an operation recorded as one event runs (a patient merge): its parts log nothing.
+SUPPRESS_KEY = "hms_audit.suppressed"
 # The columns an appender fills; the chain columns (sequence, prev_hash, event_hash) are
 # the sealer's.
 CONTENT_COLUMNS = (
@@ -65,6 +67,7 @@ ACTIONS = [
     ("login", "Login"),
     ("login_failure", "Login Failure"),
     ("break_glass", "Break the Glass"),
+    ("merge", "Merge"),
 ]
 # Actions merged into one event per transaction (a list view of 80 rows is one read event).
 BATCHED_ACTIONS = {"read", "export", "print"}
@@ -510,6 +513,8 @@ class HmsAuditEvent(models.Model):
     def _log(self, action, model=False, res_ids=(), patient_ids=(), **values):
         """Queue an event for the end of the transaction; reads, exports and prints are merged."""
         cr = self.env.cr
+        if cr.precommit.data.get(SUPPRESS_KEY):
+            return
         buffer = cr.precommit.data.get(BUFFER_KEY)
         if buffer is None:
             buffer = cr.precommit.data[BUFFER_KEY] = {"events": [], "batches": {}, "who": {}}
@@ -535,6 +540,19 @@ class HmsAuditEvent(models.Model):
             batch["patient_refs"].update(patient_ids)
         else:
             buffer["events"].append({**event, "res_ids": res_ids, "patient_refs": patient_ids})
+
+    @api.model
+    @contextlib.contextmanager
+    def _as_one_event(self):
+        """Log nothing for the writes of this block: the caller logs the operation as one
+        event after it. Held in the transaction's own data, never in a client's context."""
+        data = self.env.cr.precommit.data
+        previous = data.get(SUPPRESS_KEY)
+        data[SUPPRESS_KEY] = True
+        try:
+            yield
+        finally:
+            data[SUPPRESS_KEY] = previous
 
     def _flush_buffer(self, buffer):
         """Insert the queued events (one INSERT) in the current transaction; when it is

@@ -48,3 +48,17 @@ class HmsPatient(models.Model):
             *super()._hms_care_team_sources(),
             ("hms.emergency.access", "user_id", [("is_active", "=", True)]),
         ]
+
+    def _hms_merge(self, destination, reason):
+        # One event for the whole merge, not one per moved record.
+        with self.env["hms.audit.event"]._as_one_event():
+            moved = super()._hms_merge(destination, reason)
+        patients = self | destination
+        self.env["hms.audit.event"]._log(
+            "merge",
+            model=self._name,
+            res_ids=patients.ids,
+            patient_ids=patients.ids,
+            reason=reason,
+        )
+        return moved

@@ -50,3 +50,29 @@ class TestAuditAccess(HmsAuditCase):
         self.assertTrue(rule.with_user(self.auditor).model_id)
         with mute_logger("odoo.addons.base.models.ir_model"), self.assertRaises(AccessError):
             rule.with_user(self.auditor).active = False
+
+    def test_auditors_read_their_clinics_events_only(self):
+        # Clinic B's doctor reads clinic B's patient: an event of clinic B.
+        self.patient_b.with_user(self.doctor_b).read(["name"])
+        event_b = self.events_since(self.mark, company_id=self.clinic_b.id)
+        self.assertTrue(event_b)
+        Event = self.env["hms.audit.event"].with_user(self.auditor)
+        self.assertEqual(Event.search([("id", "in", (self.events | event_b).ids)]), self.events)
+        auditor_b = self._hms_user(
+            "hms_test_auditor_b", "hms_base.group_hms_auditor", self.clinic_b
+        )
+        self.assertEqual(
+            Event.with_user(auditor_b).search([("id", "in", (self.events | event_b).ids)]),
+            event_b,
+        )
+
+    def test_emergency_accesses_their_own_doctor_and_clinic_auditors(self):
+        Access = self.env["hms.emergency.access"]
+        reason = "Unconscious patient in the emergency room, no treating doctor on site"
+        grant_a = Access.with_user(self.doctor)._grant(self.patient_a, reason, 2)
+        grant_b = Access.with_user(self.doctor_b)._grant(self.patient_b, reason, 2)
+        colleague = self._hms_user("hms_test_doctor_a6", "hms_base.group_hms_doctor", self.clinic_a)
+        grants = [("id", "in", (grant_a | grant_b).ids)]
+        self.assertEqual(Access.with_user(self.doctor).search(grants), grant_a)
+        self.assertFalse(Access.with_user(colleague).search(grants))
+        self.assertEqual(Access.with_user(self.auditor).search(grants), grant_a)

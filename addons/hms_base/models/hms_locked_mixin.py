@@ -18,7 +18,12 @@ class HmsLockedMixin(models.AbstractModel):
     _hms_merge_fields = frozenset({"patient_id"})
 
     def _hms_is_merge_write(self, vals):
-        return self.env.context.get("hms_patient_merge") and set(vals) <= self._hms_merge_fields
+        # Superuser only: a client may put anything in its context over RPC.
+        return (
+            self.env.su
+            and self.env.context.get("hms_patient_merge")
+            and set(vals) <= self._hms_merge_fields
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

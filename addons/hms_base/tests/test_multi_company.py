@@ -17,12 +17,15 @@ class TestMultiCompany(HmsCase):
             self.practitioner_b.with_user(self.receptionist).read(["name"])
 
     def test_practitioner_at_several_clinics(self):
-        self.practitioner_b.company_ids |= self.clinic_a
+        # Seen from clinic A (doctor B's own clinic would see them anyway).
         Practitioner = self.env["hms.practitioner"].with_user(self.receptionist)
+        cardiology = self.specialty_cardio.with_user(self.doctor)
+        self.assertNotIn(self.practitioner_b, Practitioner.search([]))
+        self.assertNotIn(self.practitioner_b, cardiology.practitioner_ids)
+        self.practitioner_b.company_ids |= self.clinic_a
+        self.env.invalidate_all()
         self.assertIn(self.practitioner_b, Practitioner.search([]))
-        self.assertIn(
-            self.practitioner_b, self.specialty_cardio.with_user(self.doctor_b).practitioner_ids
-        )
+        self.assertIn(self.practitioner_b, cardiology.practitioner_ids)
 
     def test_departments(self):
         Department = self.env["hms.department"]
@@ -34,8 +37,10 @@ class TestMultiCompany(HmsCase):
         self.assertEqual(visible, dep_b)
 
     def test_manager_of_both_clinics(self):
-        self.manager.company_ids |= self.clinic_b
         Practitioner = self.env["hms.practitioner"].with_user(self.manager)
+        both = [("id", "in", (self.practitioner_a | self.practitioner_b).ids)]
+        self.assertEqual(Practitioner.search(both), self.practitioner_a, "not yet at clinic B")
+        self.manager.company_ids |= self.clinic_b
         self.assertEqual(
             Practitioner.search([("id", "in", (self.practitioner_a | self.practitioner_b).ids)]),
             self.practitioner_a | self.practitioner_b,

@@ -14,7 +14,7 @@ DOCTOR = "hms_base.group_hms_doctor"
 class HmsEncounter(models.Model):
     _name = "hms.encounter"
     _description = "Encounter"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["hms.clinic.numbered.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -231,9 +231,8 @@ class HmsEncounter(models.Model):
     @api.depends("patient_id")
     def _compute_patient_condition_banner(self):
         for encounter in self:
-            conditions = encounter.patient_id.sudo().condition_ids.filtered(
-                lambda c: c.status == "active"
-            )
+            # As the user: the banner shows what the Medical History field shows them.
+            conditions = encounter.patient_id.condition_ids.filtered(lambda c: c.status == "active")
             encounter.patient_condition_banner = ", ".join(
                 " ".join(filter(None, (c.code, c.name))) for c in conditions
             )
@@ -272,26 +271,23 @@ class HmsEncounter(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        unnamed, clinics = [], []
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id"))
-                if not company and vals.get("patient_id"):
-                    company = self.env["hms.patient"].browse(vals["patient_id"]).company_id
-                unnamed.append(vals)
-                clinics.append(company or self.env.company)
-        numbers = self.env["ir.sequence"]._hms_next_numbers("hms.encounter", clinics)
-        for vals, number in zip(unnamed, numbers, strict=True):
-            vals["name"] = number
-        return super().create(vals_list)
+    @api.model
+    def _hms_numbering_clinic(self, vals):
+        # The clinic is the patient's (or the appointment's patient's) unless given.
+        if vals.get("company_id"):
+            return super()._hms_numbering_clinic(vals)
+        patient = self.env["hms.patient"].browse(vals.get("patient_id"))
+        if not patient and vals.get("appointment_id"):
+            patient = self.env["hms.appointment"].browse(vals["appointment_id"]).patient_id
+        return patient.company_id or super()._hms_numbering_clinic(vals)
 
     def write(self, vals):
         if any(encounter.state == "closed" for encounter in self):
             # Who may write comes before what may be written (the ORM checks open ones).
             self.check_access("write")
             unlocked = self._hms_unlocked_fields()
+            if self.env.su and self.env.context.get("hms_patient_merge"):
+                unlocked.add("patient_id")  # a patient merge (hms.patient._hms_merge)
             locked = [
                 name
                 for name in vals

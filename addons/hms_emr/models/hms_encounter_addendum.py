@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class HmsEncounterAddendum(models.Model):
     _name = "hms.encounter.addendum"
     _description = "Encounter Addendum"
+    _inherit = ["hms.append.only.mixin"]  # a correction is a new addendum
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -39,10 +40,3 @@ class HmsEncounterAddendum(models.Model):
                 body=self.env._("Addendum added by %(author)s.", author=addendum.author_id.name)
             )
         return addenda
-
-    def write(self, vals):
-        raise UserError(self.env._("Addenda are append-only: write a new addendum instead."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_always(self):
-        raise UserError(self.env._("Addenda are append-only: they are never deleted."))

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class HmsEncounterDiagnosis(models.Model):
     _name = "hms.encounter.diagnosis"
     _description = "Encounter Diagnosis"
+    _inherit = ["hms.locked.mixin"]  # locked with a closed encounter
     _order = "date desc, diagnosis_role, id"
     _check_company_auto = True
 
@@ -73,20 +74,11 @@ class HmsEncounterDiagnosis(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._hms_check_codes([self._hms_resolve_code(vals) for vals in vals_list])
-        encounter_ids = [vals["encounter_id"] for vals in vals_list if vals.get("encounter_id")]
-        self.env["hms.encounter"].browse(encounter_ids)._hms_check_open()
         return super().create(vals_list)
 
     def write(self, vals):
         self._hms_check_codes([self._hms_resolve_code(vals)])
-        self.encounter_id._hms_check_open()
-        result = super().write(vals)
-        self.encounter_id._hms_check_open()
-        return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_if_open(self):
-        self.encounter_id._hms_check_open()
+        return super().write(vals)
 
     @api.model
     def _hms_resolve_code(self, vals):

@@ -157,6 +157,24 @@ class HmsPatient(models.Model):
             for diagnosis in diagnoses
         ]
 
+    def _hms_merge_move(self, destination):
+        # After the appointments (an encounter has its appointment's patient). Closed
+        # encounters and their vitals accept the new patient inside a merge only; their
+        # diagnoses and addenda follow the encounter (stored related patient).
+        moved = super()._hms_merge_move(destination)
+        encounters = self.env["hms.encounter"].search([("patient_id", "in", self.ids)])
+        diagnoses, addenda = encounters.diagnosis_ids, encounters.addendum_ids
+        moved += [
+            self._hms_merge_write("hms.encounter", destination),
+            self._hms_merge_write("hms.vital", destination),
+        ]
+        moved += [
+            f"{records._description} ({len(records)})"
+            for records in (diagnoses, addenda)
+            if records
+        ]
+        return moved
+
     def action_hms_open_encounters(self):
         """The encounters of this patient."""
         self.ensure_one()

@@ -21,6 +21,7 @@ VITAL_LIMITS = {
 class HmsVital(models.Model):
     _name = "hms.vital"
     _description = "Vital Signs"
+    _inherit = ["hms.locked.mixin"]  # locked with a closed encounter
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -118,15 +119,7 @@ class HmsVital(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             vals["recorded_by_id"] = self.env.uid
-        encounter_ids = [vals["encounter_id"] for vals in vals_list if vals.get("encounter_id")]
-        self.env["hms.encounter"].browse(encounter_ids)._hms_check_open()
         return super().create(vals_list)
-
-    def write(self, vals):
-        self.encounter_id._hms_check_open()
-        result = super().write(vals)
-        self.encounter_id._hms_check_open()
-        return result
 
     def _hms_summary(self):
         """One line of the measured values, for the chart and the visit summary."""

@@ -1,8 +1,21 @@
+import xmlrpc.client
 from datetime import date
 
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import mute_logger
 
-from .common import HmsEmrCase
+from odoo.addons.hms_base.tests.common import hms_password
+
+from .common import HmsEmrCase, HmsEmrCommon
+
+QUIET = (
+    "odoo.addons.base.models.ir_model",
+    "odoo.addons.base.models.ir_rule",
+    "odoo.models",
+    "odoo.http",
+)
+REPORT = "hms_emr.action_report_visit_summary"
 
 
 @tagged("post_install", "-at_install")
@@ -73,3 +86,110 @@ class TestPatientBackground(HmsEmrCase):
         self.assertFalse(
             self.open_encounter(patient=self.patient_dependant).patient_condition_banner
         )
+
+
+@tagged("post_install", "-at_install", "hms_access")
+class TestWhoSeesConditions(HmsEmrCommon, HttpCase):
+    """Nurses and doctors (clinical staff) read the patient's medical history; the field,
+    the encounter's banner, the views and RPC agree; the visit summary (printed, and
+    released to the portal) never carries it; other roles and patients never read it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hms()
+        Condition = cls.env["hms.patient.condition"]
+        cls.asthma = Condition.create(
+            {"patient_id": cls.patient_a.id, "name": "Asthma", "code": "J45.909"}
+        )
+        Condition.create(
+            {"patient_id": cls.patient_a.id, "name": "Wrist fracture", "status": "resolved"}
+        )
+        cls.encounter = cls.env["hms.encounter"].create(
+            {
+                "patient_id": cls.patient_a.id,
+                "practitioner_id": cls.practitioner_a.id,
+                "chief_complaint": "Wheezing",
+            }
+        )
+        cls.encounter.action_close()
+        cls.encounter.action_release_summary()
+        cls.colleague = cls._hms_user(
+            "hms_test_doctor_a5", "hms_base.group_hms_doctor", cls.clinic_a
+        )
+
+    def test_each_role_through_each_path(self):
+        # role: (reads the history, reads this encounter)
+        expected = {
+            self.nurse: (True, True),
+            self.doctor: (True, True),
+            self.manager: (True, True),
+            self.colleague: (True, False),  # not in the care team: not this encounter
+            self.receptionist: (False, False),
+            self.pharmacist: (False, False),
+            self.billing_clerk: (False, False),
+            self.portal_patient_a: (False, False),
+        }
+        banner = "J45.909 Asthma"
+        for user, (history, encounter) in expected.items():
+            with self.subTest(user=user.login), mute_logger(*QUIET):
+                patient = self.patient_a.with_user(user)
+                # The field, through the ORM and over XML-RPC.
+                if history:
+                    self.assertEqual(len(patient.read(["condition_ids"])[0]["condition_ids"]), 2)
+                    self.assertIn("condition_ids", patient.fields_get())
+                else:
+                    with self.assertRaises(AccessError):
+                        patient.read(["condition_ids"])
+                    self.assertNotIn("condition_ids", patient.fields_get())
+                if not user.share:
+                    if history:
+                        values = self.rpc(
+                            user, "hms.patient", "read", [self.patient_a.id], ["condition_ids"]
+                        )
+                        self.assertEqual(len(values[0]["condition_ids"]), 2)
+                    else:
+                        with self.assertRaises(xmlrpc.client.Fault):
+                            self.rpc(
+                                user, "hms.patient", "read", [self.patient_a.id], ["condition_ids"]
+                            )
+                # The banner: exactly the active conditions, to whoever reads the encounter.
+                as_user = self.encounter.with_user(user)
+                if encounter:
+                    self.assertEqual(as_user.patient_condition_banner, banner)
+                    values = self.rpc(
+                        user,
+                        "hms.encounter",
+                        "read",
+                        [self.encounter.id],
+                        ["patient_condition_banner"],
+                    )
+                    self.assertEqual(values[0]["patient_condition_banner"], banner)
+                    arch = as_user.get_view(self.env.ref("hms_emr.hms_encounter_view_form").id)[
+                        "arch"
+                    ]
+                    self.assertIn("patient_condition_banner", arch)
+                    # The visit summary is about the visit: it never prints the history.
+                    html = (
+                        self.env["ir.actions.report"]
+                        .with_user(user)
+                        ._render_qweb_html(REPORT, self.encounter.ids)[0]
+                    )
+                    self.assertIn(b"Wheezing", html)
+                    self.assertNotIn(b"Asthma", html)
+                else:
+                    with self.assertRaises(AccessError):
+                        as_user.read(["patient_condition_banner"])
+
+    def test_portal_pages_never_show_the_history(self):
+        self.authenticate(self.portal_patient_a.login, hms_password(self.portal_patient_a))
+        for url in (
+            f"/my/patients/{self.patient_a.id}",
+            "/my/visits",
+            f"/my/visits/{self.encounter.id}",
+        ):
+            with self.subTest(url=url):
+                page = self.url_open(url)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn("Asthma", page.text)
+        self.assertIn("Wheezing", self.url_open(f"/my/visits/{self.encounter.id}").text)

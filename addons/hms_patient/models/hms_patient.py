@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -21,10 +22,11 @@ class HmsPatient(models.Model):
     _name = "hms.patient"
     _description = "Patient"
     _inherits = {"res.partner": "partner_id"}
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hms.clinic.numbered.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name, id"
     _rec_names_search = ["name", "mrn"]
     _check_company_auto = True
+    _hms_number_field = "mrn"
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -117,7 +119,7 @@ class HmsPatient(models.Model):
         "hms.patient.condition",
         "patient_id",
         "Medical History",
-        groups="hms_base.group_hms_doctor",
+        groups="hms_base.group_hms_clinical",
     )
     allergy_banner = fields.Char(
         compute="_compute_allergy_banner",
@@ -281,17 +283,10 @@ class HmsPatient(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        unnumbered, clinics = [], []
         for vals in vals_list:
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            self._normalize_vals(vals, company)
-            if vals.get("mrn", "/") == "/":
-                unnumbered.append(vals)
-                clinics.append(company)
+            self._normalize_vals(vals, self._hms_numbering_clinic(vals))
             vals.setdefault("type", "contact")
-        numbers = self.env["ir.sequence"]._hms_next_numbers("hms.patient", clinics)
-        for vals, number in zip(unnumbered, numbers, strict=True):
-            vals["mrn"] = number
+        # The MRN comes from the clinic's sequence (hms.clinic.numbered.mixin).
         patients = super().create(vals_list)
         patients._check_duplicates()
         return patients
@@ -509,17 +504,100 @@ class HmsPatient(models.Model):
                 continue
         return False
 
-    def _hms_merge_move(self, destination):
-        """Move what points to these merged patients to ``destination``; labels of what moved.
+    def _hms_merge(self, destination, reason):
+        """Merge these patients into ``destination``: their records move, they are archived.
 
-        The extension point of the merge wizard: an addon whose records a plain write
-        cannot move (records locked with a closed encounter, ...) overrides it and calls
-        super. The wizard calls it with ``hms_patient_merge`` in the context, which locked
-        records honour.
+        One business operation (the merge wizard's): addons that must observe it as a whole
+        (the audit trail records it as one event) override this method.
+        """
+        # The kept patient already has these identifiers: moving them would duplicate them.
+        existing = {(i.type_id, i.value) for i in destination.identifier_ids}
+        self.identifier_ids.filtered(lambda i: (i.type_id, i.value) in existing).unlink()
+        # Locked records (a closed encounter's) accept a new patient only from a merge run
+        # as superuser with this context, never from a client's context over RPC.
+        sources = self.sudo().with_context(hms_patient_merge=True, active_test=False)
+        moved = sources._hms_merge_move(destination.sudo())
+        moved = [label for label in moved if label]  # addons may add None: nothing moved
+        moved += sources._hms_merge_move_references(destination.sudo())
+        destination.guardian_partner_ids |= self.guardian_partner_ids
+        for source in self:
+            source.write({"active": False, "merged_into_id": destination.id})
+            source.message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._("Merged into %(patient)s.", patient=destination.display_name),
+                    self.env._("Reason: %(reason)s", reason=reason),
+                )
+            )
+        destination.message_post(
+            body=Markup("%s<br/>%s<br/>%s")
+            % (
+                self.env._(
+                    "%(patients)s merged into this patient.",
+                    patients=", ".join(self.mapped("display_name")),
+                ),
+                self.env._("Reason: %(reason)s", reason=reason),
+                self.env._("Records moved: %(moved)s", moved=", ".join(moved) or "-"),
+            )
+        )
+        return moved
+
+    def _hms_merge_move(self, destination):
+        """Move the records of these merged patients to ``destination``; labels of what moved.
+
+        The extension point of the merge: each addon overrides it, calls super first (the
+        records of the addons it depends on move first) and moves its own records. ``self``
+        is the merged patients, as superuser with ``hms_patient_merge`` in the context.
+        """
+        moved = [
+            self._hms_merge_write(model, destination)
+            for model in (
+                "hms.patient.contact",
+                "hms.patient.identifier",
+                "hms.patient.insurance",
+                "hms.patient.document",
+                "hms.patient.allergy",
+                "hms.patient.condition",
+            )
+        ]
+        # The chatter follows: messages, attached files, activities and followers.
+        for model, model_field in (
+            ("mail.message", "model"),
+            ("ir.attachment", "res_model"),
+            ("mail.activity", "res_model"),
+        ):
+            records = self.env[model].search(
+                [(model_field, "=", self._name), ("res_id", "in", self.ids)]
+            )
+            records.write({"res_id": destination.id})
+        destination.message_subscribe(partner_ids=self.message_partner_ids.ids)
+        return moved
+
+    def _hms_merge_write(self, model, destination, field="patient_id"):
+        """Point the ``model`` records of these patients at ``destination``; the label of
+        what moved, None when nothing did."""
+        records = self.env[model].search([(field, "in", self.ids)])
+        if not records:
+            return None
+        records.write({field: destination.id})
+        return f"{records._description} ({len(records)})"
+
+    def _hms_merge_move_references(self, destination):
+        """Move what no addon moved: references of other modules' models to these patients.
+
+        Stored related fields are left alone: they follow the record they come from; so are
+        append-only records: they stay about the record they were written about (the merged
+        patient, which points to the kept one).
         """
         moved = []
         for field in self._get_patient_reference_fields():
-            Model = self.env[field.model].sudo().with_context(active_test=False)
+            Model = self.env[field.model]
+            if (
+                field.related
+                or (field.model, field.name) == (self._name, "merged_into_id")
+                or "hms.append.only.mixin" in Model._inherit_module
+            ):
+                continue
             records = Model.search([(field.name, "in", self.ids)])
             if not records:
                 continue
@@ -529,19 +607,6 @@ class HmsPatient(models.Model):
                 commands = [fields.Command.unlink(source.id) for source in self]
                 records.write({field.name: [*commands, fields.Command.link(destination.id)]})
             moved.append(f"{Model._description} ({len(records)})")
-        # The chatter follows: messages, attached files, activities and followers.
-        for model, model_field in (
-            ("mail.message", "model"),
-            ("ir.attachment", "res_model"),
-            ("mail.activity", "res_model"),
-        ):
-            records = (
-                self.env[model]
-                .sudo()
-                .search([(model_field, "=", self._name), ("res_id", "in", self.ids)])
-            )
-            records.write({"res_id": destination.id})
-        destination.message_subscribe(partner_ids=self.message_partner_ids.ids)
         return moved
 
     def _get_references(self):

@@ -1,13 +1,13 @@
 from odoo import api, fields, models
 
-CLINICAL_GROUPS = "hms_base.group_hms_doctor,hms_base.group_hms_pharmacist"
+CLINICAL_GROUPS = "hms_base.group_hms_clinical,hms_base.group_hms_pharmacist"
 
 
 class HmsPatientAllergy(models.Model):
     """An allergy or intolerance.
 
     The front desk reads allergen and severity (the allergy banner); the reaction and
-    notes are clinical and only doctors and pharmacists read them.
+    notes are clinical: clinical staff (nurses and doctors) and pharmacists read them.
     """
 
     _name = "hms.patient.allergy"

@@ -2,7 +2,11 @@ from odoo import fields, models
 
 
 class HmsPatientCondition(models.Model):
-    """A condition of the patient's medical history: clinical content, doctors only."""
+    """A condition of the patient's medical history: clinical content.
+
+    Clinical staff of the clinic (nurses and doctors) read it, as they read the allergies
+    and the problem list; doctors record it (or closing an encounter does).
+    """
 
     _name = "hms.patient.condition"
     _description = "Patient Condition"

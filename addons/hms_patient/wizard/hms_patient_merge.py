@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -38,31 +36,7 @@ class HmsPatientMerge(models.TransientModel):
             raise UserError(self.env._("Choose at least two patients and the one to keep."))
         if (sources.company_id | destination.company_id) != destination.company_id:
             raise UserError(self.env._("Only patients of the same clinic can be merged."))
-        # The kept patient already has these identifiers: moving them would duplicate them.
-        existing = {(i.type_id, i.value) for i in destination.identifier_ids}
-        sources.identifier_ids.filtered(lambda i: (i.type_id, i.value) in existing).unlink()
-        moved = sources.with_context(hms_patient_merge=True)._hms_merge_move(destination)
-        destination.guardian_partner_ids |= sources.guardian_partner_ids
-        for source in sources:
-            source.write({"active": False, "merged_into_id": destination.id})
-            source.message_post(
-                body=Markup("%s<br/>%s")
-                % (
-                    self.env._("Merged into %(patient)s.", patient=destination.display_name),
-                    self.env._("Reason: %(reason)s", reason=self.reason),
-                )
-            )
-        destination.message_post(
-            body=Markup("%s<br/>%s<br/>%s")
-            % (
-                self.env._(
-                    "%(patients)s merged into this patient.",
-                    patients=", ".join(sources.mapped("display_name")),
-                ),
-                self.env._("Reason: %(reason)s", reason=self.reason),
-                self.env._("Records moved: %(moved)s", moved=", ".join(moved) or "-"),
-            )
-        )
+        sources._hms_merge(destination, self.reason)
         return {
             "type": "ir.actions.act_window",
             "res_model": "hms.patient",
