@@ -5,3 +5,4 @@ from . import test_practitioner
 from . import test_qr
 from . import test_sequence
 from . import test_sign_in_policy
+from . import test_sessions
