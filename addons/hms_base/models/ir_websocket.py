@@ -1,6 +1,7 @@
 from odoo import models
-from odoo.addons.bus.websocket import wsrequest
 from odoo.http import SessionExpiredException
+
+from odoo.addons.bus.websocket import wsrequest
 
 
 class IrWebsocket(models.AbstractModel):

@@ -44,4 +44,3 @@ class ResUsers(models.Model):
         if touch and (not last_seen or now - last_seen >= LAST_SEEN_GRANULARITY):
             session[LAST_SEEN_KEY] = now
         return False
-

@@ -92,7 +92,10 @@ class TestHospitalDashboard(HmsAppointmentCase):
         Report = self.env[pivot["model"]].with_user(self.receptionist)
         [row] = Report.read_group(
             [("company_id", "=", self.clinic_a.id)],
-            [f"{m['fieldName']}:{Report._fields[m['fieldName']].aggregator}" for m in pivot["measures"]],
+            [
+                f"{m['fieldName']}:{Report._fields[m['fieldName']].aggregator}"
+                for m in pivot["measures"]
+            ],
             [],
         )
         self.assertEqual(
