@@ -3,9 +3,13 @@ import re
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
-from odoo.addons.hms_appointment.tests.common import HmsAppointmentCase, at
+from odoo.addons.hms_appointment.tests.common import (
+    HmsAppointmentCase,
+    HmsAppointmentCommon,
+    at,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -101,4 +105,34 @@ class TestHospitalDashboard(HmsAppointmentCase):
         self.assertEqual(
             (row["seen_count"], row["no_show_count"], row["no_show_rate"], row["waiting_minutes"]),
             (1, 1, 50.0, 20.0),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestHospitalDashboardInBrowser(HmsAppointmentCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hms()
+
+    def test_the_clinic_dashboard_opens(self):
+        """The spreadsheet loads in the Dashboards app and draws its KPIs and chart."""
+        dashboard = self.env.ref("hms_dashboard.spreadsheet_dashboard_clinic")
+        self.browser_js(
+            f"/odoo/dashboards?dashboard_id={dashboard.id}",
+            """
+            const waitFigures = (tries) => {
+                const figures = document.querySelectorAll(".o_spreadsheet_dashboard_action .o-figure");
+                if (figures.length >= 5) {
+                    console.log("test successful");
+                } else if (tries) {
+                    setTimeout(() => waitFigures(tries - 1), 250);
+                } else {
+                    console.error(`the dashboard drew ${figures.length} figures`);
+                }
+            };
+            waitFigures(120);
+            """,
+            ready="odoo.isReady",
+            login=self.receptionist.login,
         )
