@@ -11,8 +11,8 @@ class IrHttp(models.AbstractModel):
         # sessions idle for longer than their clinic allows end before anything is served.
         session = request.session
         if session.uid is not None:
-            user = request.env["res.users"].sudo().browse(session.uid)
-            if user._hms_end_idle_session(session):
+            user = request.env["res.users"].sudo().browse(session.uid).exists()
+            if user and user._hms_end_idle_session(session):
                 request.env = api.Environment(request.env.cr, None, session.context)
         return super()._authenticate_explicit(auth)
 

@@ -13,7 +13,7 @@ class IrWebsocket(models.AbstractModel):
         # idle session's websocket closes on its next message.
         session = wsrequest.session
         if session.uid is not None:
-            user = wsrequest.env["res.users"].sudo().browse(session.uid)
-            if user._hms_end_idle_session(session, touch=False):
+            user = wsrequest.env["res.users"].sudo().browse(session.uid).exists()
+            if user and user._hms_end_idle_session(session, touch=False):
                 raise SessionExpiredException()
         return super()._authenticate()

@@ -5,9 +5,19 @@ import odoo.http
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.bus.tests.common import WebsocketCase
+from odoo.addons.bus.websocket import CloseCode
 from odoo.addons.hms_base.models.res_users import LAST_SEEN_KEY
 
 from .common import HmsCommon, hms_password
+
+
+def idle_for(session, minutes):
+    """The session was last active ``minutes`` ago."""
+    store = odoo.http.root.session_store
+    session = store.get(session.sid)
+    session[LAST_SEEN_KEY] = int(time.time()) - minutes * 60
+    store.save(session)
 
 
 @tagged("post_install", "-at_install", "hms_access")
@@ -36,11 +46,7 @@ class TestStaffSessions(HmsCommon, HttpCase):
         return body["result"]["uid"]
 
     def idle_for(self, minutes):
-        """The browser's session was last active ``minutes`` ago."""
-        store = odoo.http.root.session_store
-        session = store.get(self.session.sid)
-        session[LAST_SEEN_KEY] = int(time.time()) - minutes * 60
-        store.save(session)
+        idle_for(self.session, minutes)
 
     def test_idle_staff_session_ends_after_thirty_minutes(self):
         self.assertEqual(self.clinic_a.hms_session_idle_minutes, 30, "the default")
@@ -127,3 +133,19 @@ class TestStaffSessions(HmsCommon, HttpCase):
         self.assertEqual(self.signed_in_uid(), self.auditor.id, "the officer stays signed in")
         self.opener.cookies["session_id"] = nurse_sid
         self.assertIsNone(self.signed_in_uid(), "the nurse's browser is signed out")
+
+
+@tagged("post_install", "-at_install", "hms_access")
+class TestIdleSessionWebsocket(HmsCommon, WebsocketCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hms()
+
+    def test_an_open_websocket_neither_keeps_nor_outlives_an_idle_session(self):
+        session = self.authenticate(self.nurse.login, hms_password(self.nurse))
+        websocket = self.websocket_connect(cookie=f"session_id={session.sid};")
+        self.subscribe(websocket, [], self.env["bus.bus"]._bus_last_id())
+        idle_for(session, 31)
+        self.subscribe(websocket, wait_for_dispatch=False)
+        self.assert_close_with_code(websocket, CloseCode.SESSION_EXPIRED)
