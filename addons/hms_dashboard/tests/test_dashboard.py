@@ -122,7 +122,9 @@ class TestHospitalDashboardInBrowser(HmsAppointmentCommon, HttpCase):
             f"/odoo/dashboards?dashboard_id={dashboard.id}",
             """
             const waitFigures = (tries) => {
-                const figures = document.querySelectorAll(".o_spreadsheet_dashboard_action .o-figure");
+                const figures = document.querySelectorAll(
+                    ".o_spreadsheet_dashboard_action .o-figure"
+                );
                 if (figures.length >= 5) {
                     console.log("test successful");
                 } else if (tries) {
