@@ -6,3 +6,4 @@ from . import test_qr
 from . import test_sequence
 from . import test_sign_in_policy
 from . import test_sessions
+from . import test_home
