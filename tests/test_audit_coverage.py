@@ -16,6 +16,9 @@ AUDIT_TESTS = {
     "hms.emergency.access",
 }
 
+# SQL-view report models (statistics, read only): reading their rows is audited.
+REPORTS = {"hms.appointment.report": "receptionist"}
+
 
 @tagged("post_install", "-at_install")
 class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
@@ -176,4 +179,17 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         audited = self.env["hms.audit.rule"].search([("model", "=like", "hms.%")]).mapped("model")
         tested = set(self.samples()) | AUDIT_TESTS
         tested |= {"hms.encounter.addendum", "hms.appointment.history"}
+        tested |= set(REPORTS)
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
+
+    def test_reading_statistics_is_audited(self):
+        self.book(at(4, 9), user=self.receptionist)
+        for model, role in REPORTS.items():
+            with self.subTest(model=model):
+                user = self.users[role]
+                mark = self.audit_mark()
+                rows = self.env[model].with_user(user).search_read([], ["id"], limit=5)
+                self.assertTrue(rows)
+                events = self.events_since(mark, model=model)
+                self.assertEqual(events.mapped("action"), ["read"])
+                self.assertEqual(events.user_id, user)

@@ -2,7 +2,7 @@
     "name": "Hospital: Appointments",
     "summary": "Schedules, booking without double booking, waiting-room queue, reminders, "
     "portal booking",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Hospital",
     "website": "https://hms.example.org",
     "author": "HMS Odoo Contributors",
@@ -19,6 +19,7 @@
         "views/hms_appointment_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/hms_appointment_portal_templates.xml",
+        "report/hms_appointment_report_views.xml",
         "views/hms_appointment_menus.xml",
     ],
     "demo": ["demo/hms_appointment_demo.xml"],

@@ -25,6 +25,7 @@
         "views/hms_department_views.xml",
         "views/hms_practitioner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_device_views.xml",
         "views/hms_base_menus.xml",
     ],
     "demo": ["demo/hms_base_demo.xml"],

@@ -65,12 +65,12 @@ def generate(env, args):
         """
         INSERT INTO hms_appointment (name, patient_id, practitioner_id, company_id,
                     appointment_type_id, start, stop, state, source, color, triage_rank,
-                    waited_minutes, no_show_rate, create_date, write_date, create_uid, write_uid)
+                    create_date, write_date, create_uid, write_uid)
         SELECT 'BENCH/' || n, (%(patients)s::int[])[1 + n %% %(patient_count)s],
                (%(practitioners)s::int[])[1 + n %% %(count)s], %(company)s, %(kind)s,
                slot, slot + interval '30 minutes',
                CASE n %% 20 WHEN 0 THEN 'cancelled' WHEN 1 THEN 'no_show' ELSE 'done' END,
-               'desk', 7, 3, 0, 0, now(), now(), 1, 1
+               'desk', 7, 3, now(), now(), 1, 1
           FROM generate_series(1, %(size)s) AS n,
                LATERAL (SELECT date_trunc('hour', now()::timestamp) - interval '1 day'
                                - (n / %(count)s) * %(spacing)s * interval '1 second' AS slot) s
@@ -91,11 +91,11 @@ def generate(env, args):
         """
         INSERT INTO hms_appointment (name, patient_id, practitioner_id, company_id,
                     appointment_type_id, start, stop, state, source, color, triage_rank,
-                    waited_minutes, no_show_rate, create_date, write_date, create_uid, write_uid)
+                    create_date, write_date, create_uid, write_uid)
         SELECT 'BENCH/F' || n, %(patient)s, %(practitioner)s, %(company)s, %(kind)s,
                date_trunc('hour', now()::timestamp) + n * interval '1 hour',
                date_trunc('hour', now()::timestamp) + n * interval '1 hour' + interval '30 minutes',
-               'confirmed', 'desk', 10, 3, 0, 0, now(), now(), 1, 1
+               'confirmed', 'desk', 10, 3, now(), now(), 1, 1
           FROM generate_series(1, 24 * 30) AS n
         """,
         {

@@ -145,16 +145,6 @@ class HmsAppointment(models.Model):
     )
     triage_rank = fields.Integer(compute="_compute_triage_rank", store=True)
     waiting_minutes = fields.Integer("Waiting (min)", compute="_compute_waiting_minutes")
-    waited_minutes = fields.Float(
-        "Waiting Time (min)",
-        compute="_compute_waited_minutes",
-        store=True,
-        aggregator="avg",
-        help="Minutes between arrival and the doctor's call.",
-    )
-    no_show_rate = fields.Float(
-        "No-show Rate (%)", compute="_compute_no_show_rate", store=True, aggregator="avg"
-    )
 
     _sql_constraints = [
         ("stop_after_start", "CHECK(stop > start)", "An appointment must end after it starts."),
@@ -254,20 +244,6 @@ class HmsAppointment(models.Model):
                 if appointment.checkin_date
                 else 0
             )
-
-    @api.depends("checkin_date", "called_date")
-    def _compute_waited_minutes(self):
-        for appointment in self:
-            appointment.waited_minutes = (
-                (appointment.called_date - appointment.checkin_date).total_seconds() / 60
-                if appointment.checkin_date and appointment.called_date
-                else 0.0
-            )
-
-    @api.depends("state")
-    def _compute_no_show_rate(self):
-        for appointment in self:
-            appointment.no_show_rate = 100.0 if appointment.state == "no_show" else 0.0
 
     def _compute_access_url(self):
         super()._compute_access_url()

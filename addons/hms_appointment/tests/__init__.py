@@ -5,3 +5,5 @@ from . import test_queue
 from . import test_notifications
 from . import test_access
 from . import test_portal
+from . import test_report
+from . import test_my_day

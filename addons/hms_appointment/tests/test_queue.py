@@ -32,7 +32,7 @@ class TestQueue(HmsAppointmentCase):
             action = Appointment.action_call_next()
         self.assertEqual(action["res_id"], late.id)
         self.assertEqual(late.state, "in_consultation")
-        self.assertEqual(late.waited_minutes, 10.0)
+        self.assertEqual(late.waiting_minutes, 10)
         self.assertEqual(Appointment.action_call_next()["res_id"], follow_up.id)
         self.assertEqual(Appointment.action_call_next()["res_id"], routine.id)
         with self.assertRaisesMessage(UserError, "Nobody is waiting"):

@@ -8,3 +8,8 @@ from . import hms_practitioner
 from . import hms_append_only_mixin
 from . import hms_clinic_numbered_mixin
 from . import hms_locked_mixin
+from . import res_groups
+from . import res_users
+from . import res_device_log
+from . import ir_http
+from . import ir_websocket

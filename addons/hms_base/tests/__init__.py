@@ -5,3 +5,5 @@ from . import test_multi_company
 from . import test_practitioner
 from . import test_sequence
 from . import test_sign_in_policy
+from . import test_sessions
+from . import test_home
