@@ -11,9 +11,14 @@ class Hl7Controller(http.Controller):
     """
 
     @http.route(
-        "/hms_lab/hl7/oru", type="http", auth="bearer", methods=["POST"], csrf=False, save_session=False
+        "/hms_lab/hl7/oru",
+        type="http",
+        auth="bearer",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
     )
-    def hl7_oru(self, **kw):
+    def hl7_oru(self):
         if not request.env.user.has_group("hms_base.group_hms_lab_technician"):
             return request.make_response("Forbidden", status=403)
         raw = request.httprequest.get_data(as_text=True)

@@ -120,8 +120,9 @@ class HmsLabHl7Message(models.Model):
         for obx in observations:
             code = component(obx, 3)
             result = order.result_ids.filtered(
-                lambda r, c=code: c in (r.test_id.code, r.test_id.loinc_code)
-                and r.state != "cancelled"
+                lambda r, c=code: (
+                    c in (r.test_id.code, r.test_id.loinc_code) and r.state != "cancelled"
+                )
             )
             if not result:
                 raise UserError(

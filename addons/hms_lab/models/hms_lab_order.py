@@ -225,7 +225,9 @@ class HmsLabOrder(models.Model):
                     self.env._("%(name)s is released: amend its results instead.", name=order.name)
                 )
             if not (order.cancel_reason or "").strip():
-                raise UserError(self.env._("Give the reason for cancelling %(name)s.", name=order.name))
+                raise UserError(
+                    self.env._("Give the reason for cancelling %(name)s.", name=order.name)
+                )
         self.write({"state": "cancelled"})
         self.result_ids.sudo().write({"state": "cancelled"})
 

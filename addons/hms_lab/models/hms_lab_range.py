@@ -55,7 +55,7 @@ class HmsLabRange(models.Model):
     def _hms_fits(self, patient, date, is_pregnant):
         """Whether this range applies to ``patient`` on ``date`` (a date)."""
         self.ensure_one()
-        if self.sex != "any" and self.sex != patient.gender:
+        if self.sex not in ("any", patient.gender):
             return False
         if self.pregnancy == "pregnant" and not is_pregnant:
             return False

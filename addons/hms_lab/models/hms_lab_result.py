@@ -32,7 +32,9 @@ class HmsLabResult(models.Model):
         "hms.lab.order", "Lab Order", required=True, index=True, ondelete="cascade"
     )
     sequence = fields.Integer(default=10)
-    test_id = fields.Many2one("hms.lab.test", "Test", required=True, index=True, ondelete="restrict")
+    test_id = fields.Many2one(
+        "hms.lab.test", "Test", required=True, index=True, ondelete="restrict"
+    )
     patient_id = fields.Many2one(related="order_id.patient_id", store=True, index=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     doctor_id = fields.Many2one(related="order_id.doctor_id", store=True, index=True)
@@ -170,7 +172,10 @@ class HmsLabResult(models.Model):
             else:
                 low = f"{range_.normal_low:g}" if range_.has_normal_low else ""
                 high = f"{range_.normal_high:g}" if range_.normal_high else ""
-                result.range_label = f"{low} – {high}" if low and high else (low or high)
+                if low and high:
+                    result.range_label = f"{low}-{high}"
+                else:
+                    result.range_label = f">= {low}" if low else f"<= {high}" if high else ""
 
     @api.depends("amendment_ids")
     def _compute_is_amended(self):
@@ -372,7 +377,9 @@ class HmsLabResult(models.Model):
                     "mail.mail_activity_data_todo", user_id=manager.id, summary=summary
                 )
             if managers:
-                order.message_notify(partner_ids=managers.partner_id.ids, subject=summary, body=summary)
+                order.message_notify(
+                    partner_ids=managers.partner_id.ids, subject=summary, body=summary
+                )
             result.date_escalated = now
 
     def action_amend(self):

@@ -45,14 +45,18 @@ class HmsLabSpecimen(models.Model):
     reject_reason = fields.Selection(REJECT_REASONS, "Rejection Reason")
     rejected_by_id = fields.Many2one("res.users", "Rejected By", readonly=True, copy=False)
     date_rejected = fields.Datetime("Rejected On", readonly=True, copy=False)
-    replacement_id = fields.Many2one("hms.lab.specimen", "New Collection", readonly=True, copy=False)
+    replacement_id = fields.Many2one(
+        "hms.lab.specimen", "New Collection", readonly=True, copy=False
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
         specimens = super().create(vals_list)
         for specimen in specimens:
             # The barcode: the accession number and the tube's rank in the order.
-            rank = len(specimen.order_id.specimen_ids.filtered(lambda s: s.id <= specimen.id))
+            rank = len(
+                specimen.order_id.specimen_ids.filtered(lambda s, last=specimen: s.id <= last.id)
+            )
             specimen.name = f"{specimen.order_id.name}-{rank}"
         return specimens
 

@@ -25,9 +25,7 @@ class HmsPatient(models.Model):
                 "model": "hms.lab.result",
                 "res_id": result.id,
                 "title": f"{result.test_id.name}: {result.value} {result.unit or ''}".strip(),
-                "detail": " · ".join(
-                    filter(None, [flags.get(result.flag), result.range_label])
-                ),
+                "detail": " · ".join(filter(None, [flags.get(result.flag), result.range_label])),
                 "is_abnormal": result.is_abnormal,
             }
             for result in results

@@ -26,12 +26,24 @@ class HmsLabCommon(HmsEmrCommon):
                 "delta_percent": 20,
                 "range_ids": [
                     Command.create(
-                        {"sex": "female", "age_min": 18, "normal_low": 12.0, "normal_high": 15.5,
-                         "has_critical_low": True, "critical_low": 7, "critical_high": 20}
+                        {
+                            "sex": "female",
+                            "age_min": 18,
+                            "normal_low": 12.0,
+                            "normal_high": 15.5,
+                            "has_critical_low": True,
+                            "critical_low": 7,
+                            "critical_high": 20,
+                        }
                     ),
                     Command.create(
-                        {"sex": "female", "age_min": 18, "pregnancy": "pregnant",
-                         "normal_low": 11.0, "normal_high": 14.0}
+                        {
+                            "sex": "female",
+                            "age_min": 18,
+                            "pregnancy": "pregnant",
+                            "normal_low": 11.0,
+                            "normal_high": 14.0,
+                        }
                     ),
                     Command.create(
                         {"sex": "male", "age_min": 18, "normal_low": 13.5, "normal_high": 17.5}
@@ -54,8 +66,13 @@ class HmsLabCommon(HmsEmrCommon):
                 "plausible_high": 12,
                 "range_ids": [
                     Command.create(
-                        {"normal_low": 3.5, "normal_high": 5.1, "has_critical_low": True,
-                         "critical_low": 2.5, "critical_high": 6.5}
+                        {
+                            "normal_low": 3.5,
+                            "normal_high": 5.1,
+                            "has_critical_low": True,
+                            "critical_low": 2.5,
+                            "critical_high": 6.5,
+                        }
                     )
                 ],
             }
@@ -72,7 +89,11 @@ class HmsLabCommon(HmsEmrCommon):
             }
         )
         cls.panel = cls.env["hms.lab.panel"].create(
-            {"name": "Test Panel", "code": "T-PANEL", "test_ids": [Command.set((cls.test_hgb | cls.test_k).ids)]}
+            {
+                "name": "Test Panel",
+                "code": "T-PANEL",
+                "test_ids": [Command.set((cls.test_hgb | cls.test_k).ids)],
+            }
         )
 
     def order(self, user=None, encounter=None, **values):
@@ -81,7 +102,9 @@ class HmsLabCommon(HmsEmrCommon):
         return (
             self.env["hms.lab.order"]
             .with_user(user or self.doctor)
-            .create({"encounter_id": encounter.id, "panel_ids": [Command.set(self.panel.ids)], **values})
+            .create(
+                {"encounter_id": encounter.id, "panel_ids": [Command.set(self.panel.ids)], **values}
+            )
         )
 
     def received(self, order):

@@ -27,20 +27,26 @@ class TestLabAccess(HmsLabCase):
         self.assertDenied(lambda: self.env["hms.encounter.diagnosis"].with_user(tech).search([]))
         # Orders come from doctors.
         self.assertDenied(
-            lambda: self.env["hms.lab.order"].with_user(tech).create(
-                {"patient_id": self.patient_a.id, "test_ids": [(4, self.test_k.id)]}
+            lambda: (
+                self.env["hms.lab.order"]
+                .with_user(tech)
+                .create({"patient_id": self.patient_a.id, "test_ids": [(4, self.test_k.id)]})
             )
         )
         self.assertNotIn("encounter_id", self.lab_order.with_user(tech).fields_get())
 
     def test_lab_technician_of_another_clinic(self):
         other = self._hms_user("hms_test_lab_b", "hms_base.group_hms_lab_technician", self.clinic_b)
-        self.assertFalse(self.env["hms.lab.result"].with_user(other).search([("id", "in", self.results.ids)]))
+        self.assertFalse(
+            self.env["hms.lab.result"].with_user(other).search([("id", "in", self.results.ids)])
+        )
         self.assertDenied(lambda: self.lab_order.with_user(other).read(["name"]))
 
     def test_doctor_sees_the_patients_in_their_care(self):
         self.assertEqual(
-            self.env["hms.lab.result"].with_user(self.doctor).search([("id", "in", self.results.ids)]),
+            self.env["hms.lab.result"]
+            .with_user(self.doctor)
+            .search([("id", "in", self.results.ids)]),
             self.results,
         )
         self.assertDenied(lambda: self.results[0].with_user(self.doctor).write({"value": "1"}))
@@ -51,8 +57,10 @@ class TestLabAccess(HmsLabCase):
         self.assertDenied(lambda: self.lab_order.with_user(outsider).read(["name"]))
         # Ordering for a patient outside their care is refused too.
         self.assertDenied(
-            lambda: self.env["hms.lab.order"].with_user(outsider).create(
-                {"patient_id": self.patient_a.id, "test_ids": [(4, self.test_k.id)]}
+            lambda: (
+                self.env["hms.lab.order"]
+                .with_user(outsider)
+                .create({"patient_id": self.patient_a.id, "test_ids": [(4, self.test_k.id)]})
             )
         )
 
@@ -63,8 +71,10 @@ class TestLabAccess(HmsLabCase):
         self.assertTrue(self.results.with_user(self.nurse).read(["value", "flag"]))
         self.assertDenied(lambda: self.results[0].with_user(self.nurse).write({"value": "1"}))
         self.assertDenied(
-            lambda: self.env["hms.lab.order"].with_user(self.nurse).create(
-                {"patient_id": self.patient_a.id, "test_ids": [(4, self.test_k.id)]}
+            lambda: (
+                self.env["hms.lab.order"]
+                .with_user(self.nurse)
+                .create({"patient_id": self.patient_a.id, "test_ids": [(4, self.test_k.id)]})
             )
         )
 
@@ -77,6 +87,8 @@ class TestLabAccess(HmsLabCase):
 
     def test_manager_sees_the_clinic(self):
         self.assertEqual(
-            self.env["hms.lab.result"].with_user(self.manager).search([("id", "in", self.results.ids)]),
+            self.env["hms.lab.result"]
+            .with_user(self.manager)
+            .search([("id", "in", self.results.ids)]),
             self.results,
         )

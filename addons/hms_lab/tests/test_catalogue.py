@@ -35,8 +35,15 @@ class TestCatalogue(HmsLabCase):
 
     def test_flags_from_typed_limits(self):
         range_ = self.fit(self.patient_a, date(2026, 1, 1))
-        cases = {6.5: "critical_low", 7: "critical_low", 11.9: "low", 12: "normal",
-                 15.5: "normal", 15.6: "high", 20: "critical_high"}
+        cases = {
+            6.5: "critical_low",
+            7: "critical_low",
+            11.9: "low",
+            12: "normal",
+            15.5: "normal",
+            15.6: "high",
+            20: "critical_high",
+        }
         for value, flag in cases.items():
             with self.subTest(value=value):
                 self.assertEqual(range_._hms_flag(value), flag)

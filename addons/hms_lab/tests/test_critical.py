@@ -25,8 +25,11 @@ class TestCritical(HmsLabCase):
         self.assertEqual((activity.res_model, activity.res_id), ("hms.lab.order", order.id))
         self.assertIn("Potassium", activity.summary)
         message = self.env["mail.message"].search(
-            [("model", "=", "hms.lab.order"), ("res_id", "=", order.id),
-             ("partner_ids", "in", self.doctor.partner_id.ids)]
+            [
+                ("model", "=", "hms.lab.order"),
+                ("res_id", "=", order.id),
+                ("partner_ids", "in", self.doctor.partner_id.ids),
+            ]
         )
         self.assertTrue(message)
         # Only the critical value asks for an acknowledgement.
@@ -63,8 +66,11 @@ class TestCritical(HmsLabCase):
             Result._cron_escalate_criticals()
         self.assertEqual(potassium.date_escalated, datetime(2026, 3, 2, 9, 16))
         activities = self.env["mail.activity"].search(
-            [("res_model", "=", "hms.lab.order"), ("res_id", "=", potassium.order_id.id),
-             ("user_id", "=", self.manager.id)]
+            [
+                ("res_model", "=", "hms.lab.order"),
+                ("res_id", "=", potassium.order_id.id),
+                ("user_id", "=", self.manager.id),
+            ]
         )
         self.assertEqual(len(activities), 1)
         with freeze_time(datetime(2026, 3, 2, 9, 30)):

@@ -30,7 +30,10 @@ class TestHl7Import(HmsLabCommon, HttpCase):
             "hms_test_lab_integration", "hms_base.group_hms_lab_technician", cls.clinic_a
         )
         cls.api_key = (
-            cls.env["res.users.apikeys"].with_user(cls.integration).sudo()._generate(None, "analyser", False)
+            cls.env["res.users.apikeys"]
+            .with_user(cls.integration)
+            .sudo()
+            ._generate(None, "analyser", False)
         )
         cls.nurse_key = (
             cls.env["res.users.apikeys"].with_user(cls.nurse).sudo()._generate(None, "nurse", False)
@@ -63,9 +66,14 @@ class TestHl7Import(HmsLabCommon, HttpCase):
         self.assertEqual(response.status_code, 200, response.text)
         self.assertIn("MSA|AA|MSG0001", response.text)
         message = self.last_message()
-        self.assertEqual((message.state, message.order_id, message.user_id), ("applied", self.lab_order, self.integration))
+        self.assertEqual(
+            (message.state, message.order_id, message.user_id),
+            ("applied", self.lab_order, self.integration),
+        )
         hgb = self.result(self.lab_order, self.test_hgb)
-        self.assertEqual((hgb.value, hgb.flag, hgb.entered_by_id), ("12.8", "normal", self.integration))
+        self.assertEqual(
+            (hgb.value, hgb.flag, hgb.entered_by_id), ("12.8", "normal", self.integration)
+        )
         self.assertEqual(self.result(self.lab_order, self.test_k).value, "4.4")
         self.assertEqual(self.lab_order.state, "to_validate")
         # The import is the first pair of eyes: a person validates.
@@ -80,7 +88,10 @@ class TestHl7Import(HmsLabCommon, HttpCase):
                 "XYZ-1",
             ),
             "broken segments": ("MSH|^~\\&|A\rGARBAGE", "Malformed|Missing segment|Not an ORU"),
-            "not a number": (self.message(observations=[("T-HGB", "high", "g/dL")]), "not a number"),
+            "not a number": (
+                self.message(observations=[("T-HGB", "high", "g/dL")]),
+                "not a number",
+            ),
             "wrong unit": (self.message(observations=[("T-HGB", "128", "g/L")]), "g/dL|impossible"),
             "other patient": (self.message(mrn=self.patient_dependant.mrn), "not the patient"),
         }

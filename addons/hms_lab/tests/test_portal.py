@@ -1,3 +1,5 @@
+import xmlrpc.client
+
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -56,8 +58,10 @@ class TestPortalLabResults(HmsLabCommon, HttpCase):
         orders = self.rpc(user, "hms.lab.order", "search_read", [], fields=["name"])
         self.assertEqual([row["name"] for row in orders], [self.own.name])
         with mute_logger("odoo.addons.base.models.ir_rule", "odoo.http"):
-            with self.assertRaises(Exception) as caught:
-                self.rpc(user, "hms.lab.result", "read", self.pending.result_ids.ids, fields=["value"])
+            with self.assertRaises(xmlrpc.client.Fault) as caught:
+                self.rpc(
+                    user, "hms.lab.result", "read", self.pending.result_ids.ids, fields=["value"]
+                )
             self.assertIn("Lab Result (hms.lab.result)", str(caught.exception))
-            with self.assertRaises(Exception):
+            with self.assertRaises(xmlrpc.client.Fault):
                 self.rpc(user, "hms.lab.result", "write", self.own.result_ids.ids, {"value": "1"})

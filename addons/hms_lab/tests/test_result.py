@@ -52,7 +52,7 @@ class TestResult(HmsLabCase):
         with Form(self.hgb) as form:
             form.value = "14.1"
         self.assertEqual(self.hgb.flag, "normal")
-        self.assertEqual(self.hgb.range_label, "12 – 15.5")
+        self.assertEqual(self.hgb.range_label, "12-15.5")
 
     def test_four_eyes(self):
         self.hgb.value = "13"
@@ -62,7 +62,9 @@ class TestResult(HmsLabCase):
         with self.assertRaisesText(UserError, "validated by a second person"):
             self.lab_order.with_user(self.lab_technician).action_release()
         self.result(self.lab_order, self.test_k).with_user(self.lab_technician).value = "4"
-        self.result(self.lab_order, self.test_upro).with_user(self.lab_technician).value = "Negative"
+        self.result(self.lab_order, self.test_upro).with_user(
+            self.lab_technician
+        ).value = "Negative"
         with self.assertRaisesText(UserError, "validated by a second person"):
             self.lab_order.with_user(self.lab_technician_2).action_release()
         self.lab_order.result_ids.with_user(self.lab_technician_2).action_validate()
