@@ -51,14 +51,16 @@ class HmsLabSpecimen(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        specimens = super().create(vals_list)
-        for specimen in specimens:
-            # The barcode: the accession number and the tube's rank in the order.
-            rank = len(
-                specimen.order_id.specimen_ids.filtered(lambda s, last=specimen: s.id <= last.id)
-            )
-            specimen.name = f"{specimen.order_id.name}-{rank}"
-        return specimens
+        # The barcode: the accession number and the tube's rank in the order.
+        ranks = {}
+        for vals in vals_list:
+            if not vals.get("name") and vals.get("order_id"):
+                order = self.env["hms.lab.order"].browse(vals["order_id"])
+                if order not in ranks:
+                    ranks[order] = self.sudo().search_count([("order_id", "=", order.id)])
+                ranks[order] += 1
+                vals["name"] = f"{order.name}-{ranks[order]}"
+        return super().create(vals_list)
 
     def _hms_check_state(self, states, action):
         for specimen in self:
