@@ -142,23 +142,22 @@ class HmsLabResult(models.Model):
         entered = self.filtered(lambda r: r.value and r.result_type == "numeric" and r.id)
         if not entered:
             return {}
-        candidates = self.sudo().search_fetch(
+        # The latest (highest id) earlier validated result per patient and test, in one query.
+        groups = self.sudo()._read_group(
             [
                 ("patient_id", "in", entered.patient_id.ids),
                 ("test_id", "in", entered.test_id.ids),
                 ("state", "in", ("validated", "released")),
                 ("id", "not in", entered.ids),
             ],
-            ["patient_id", "test_id", "value_numeric", "date_entered"],
-            order="date_entered desc, id desc",
+            ["patient_id", "test_id"],
+            ["id:max"],
         )
-        latest = {}
-        for candidate in candidates:
-            latest.setdefault((candidate.patient_id, candidate.test_id), candidate)
+        latest = {(patient.id, test.id): self.browse(last_id) for patient, test, last_id in groups}
         return {
-            result: latest.get((result.patient_id, result.test_id)).with_env(self.env)
+            result: latest[key]
             for result in entered
-            if latest.get((result.patient_id, result.test_id))
+            if (key := (result.patient_id.id, result.test_id.id)) in latest
         }
 
     @api.depends("range_id", "test_id")
