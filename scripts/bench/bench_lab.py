@@ -130,7 +130,10 @@ def measure_panel(env, doctor, tech, patient, tests, runs):
         rows = [
             {"order_id": order.id, "test_id": by_code[code].id, "value": VALUES[code],
              "unit": by_code[code].unit, "value_numeric": float(VALUES[code]), "flag": "normal",
-             "state": "entered", "sequence": 100 + index}
+             "state": "entered", "sequence": 100 + index, "patient_id": patient.id,
+             "company_id": patient.company_id.id, "doctor_id": doctor.id, "priority": "0",
+             "range_id": False, "is_abnormal": False, "is_critical": False,
+             "previous_result_id": False, "delta_change": 0.0, "is_delta_flagged": False}
             for index, code in enumerate(PANEL)
         ]  # fmt: skip
         env.cr.execute("DELETE FROM hms_lab_result WHERE order_id = %s", [order.id])

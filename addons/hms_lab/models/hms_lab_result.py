@@ -25,7 +25,7 @@ def parse_number(text):
 class HmsLabResult(models.Model):
     _name = "hms.lab.result"
     _description = "Lab Result"
-    _order = "order_id desc, sequence, id"
+    _order = "priority desc, id"  # the worklist: STAT first, then the longest waiting
     _check_company_auto = True
 
     order_id = fields.Many2one(
@@ -96,6 +96,19 @@ class HmsLabResult(models.Model):
         ("billing_reference_unique", "unique(billing_reference)", "Billing references are unique."),
     ]
 
+    def init(self):
+        # The delta check's search of a patient's latest result of a test, and the worklist
+        # of results still to enter or validate (a small partial index).
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hms_lab_result_patient_test_idx
+                ON hms_lab_result (patient_id, test_id, id);
+            CREATE INDEX IF NOT EXISTS hms_lab_result_worklist_idx
+                ON hms_lab_result (priority DESC, id)
+             WHERE state IN ('pending', 'entered');
+            """
+        )
+
     @api.depends("test_id")
     def _compute_unit(self):
         for result in self:
@@ -142,22 +155,24 @@ class HmsLabResult(models.Model):
         entered = self.filtered(lambda r: r.value and r.result_type == "numeric" and r.id)
         if not entered:
             return {}
-        # The latest (highest id) earlier validated result per patient and test, in one query.
-        groups = self.sudo()._read_group(
-            [
-                ("patient_id", "in", entered.patient_id.ids),
-                ("test_id", "in", entered.test_id.ids),
-                ("state", "in", ("validated", "released")),
-                ("id", "not in", entered.ids),
-            ],
-            ["patient_id", "test_id"],
-            ["id:max"],
-        )
-        latest = {(patient.id, test.id): self.browse(last_id) for patient, test, last_id in groups}
+        # One indexed backward scan per (patient, test): the cost does not grow with history.
+        Result = self.sudo().with_context(active_test=False)
+        latest = {}
+        for key in {(r.patient_id.id, r.test_id.id) for r in entered}:
+            latest[key] = Result.search(
+                [
+                    ("patient_id", "=", key[0]),
+                    ("test_id", "=", key[1]),
+                    ("state", "in", ("validated", "released")),
+                    ("id", "not in", entered.ids),
+                ],
+                order="id desc",
+                limit=1,
+            ).with_env(self.env)
         return {
-            result: latest[key]
+            result: before
             for result in entered
-            if (key := (result.patient_id.id, result.test_id.id)) in latest
+            if (before := latest[(result.patient_id.id, result.test_id.id)])
         }
 
     @api.depends("range_id", "test_id")
