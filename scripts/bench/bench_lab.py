@@ -115,7 +115,7 @@ def measure_worklist(env, tech, runs):
     return {key: percentiles(samples) for key, samples in timings.items()}
 
 
-def measure_panel(env, doctor, tech, patient, tests, runs):
+def measure_panel(env, *, doctor, tech, patient, tests, runs):
     by_code = {test.code: test for test in tests}
     ours, bare = [], []
     for _ in range(runs):
@@ -145,7 +145,7 @@ def measure_panel(env, doctor, tech, patient, tests, runs):
     return percentiles(ours), percentiles(bare)
 
 
-def measure_critical(env, doctor, tech, validator, patient, potassium, runs):
+def measure_critical(env, *, doctor, tech, validator, patient, potassium, runs):
     samples = []
     for _ in range(runs):
         order = new_order(env, doctor, patient, potassium)
@@ -177,7 +177,7 @@ def hl7_message(order, patient):
     return "\r".join(segments)
 
 
-def measure_hl7(env, doctor, tech, integration, patient, tests, count):
+def measure_hl7(env, *, doctor, tech, integration, patient, tests, count):
     orders = [new_order(env, doctor, patient, tests) for _ in range(count * 2)]
     messages = [hl7_message(order, patient) for order in orders[:count]]
     Message = env["hms.lab.hl7.message"].with_user(integration)
@@ -230,19 +230,31 @@ def main():
             print(f"worklist, first 80 {name:<8}  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 
         (ours50, ours95), (bare50, bare95) = measure_panel(
-            env, doctor, tech, patient, tests, max(5, args.runs // 3)
+            env, doctor=doctor, tech=tech, patient=patient, tests=tests, runs=max(5, args.runs // 3)
         )
         print(f"20-test panel entered+flagged p50 {ours50:6.1f} ms   p95 {ours95:6.1f} ms")
         print(f"bare ORM create of 20 rows    p50 {bare50:6.1f} ms   p95 {bare95:6.1f} ms")
         print(f"  ratio to bare (p50)          {ours50 / bare50:.2f}x")
 
         p50, p95 = measure_critical(
-            env, doctor, tech, validator, patient, potassium, max(5, args.runs // 3)
+            env,
+            doctor=doctor,
+            tech=tech,
+            validator=validator,
+            patient=patient,
+            potassium=potassium,
+            runs=max(5, args.runs // 3),
         )
         print(f"critical value to the doctor's activity  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 
         hl7_rate, orm_rate = measure_hl7(
-            env, doctor, tech, integration, patient, tests, args.messages
+            env,
+            doctor=doctor,
+            tech=tech,
+            integration=integration,
+            patient=patient,
+            tests=tests,
+            count=args.messages,
         )
         print(f"HL7 import: {hl7_rate:.1f} messages/s ({hl7_rate * 20:.0f} results/s)")
         print(f"ORM entry of the same results: {orm_rate:.1f} panels/s")
