@@ -126,7 +126,80 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 {"note": "Viral"},
                 "unlink",
             ),
+            **self.lab_samples(encounter),
         }
+
+    def lab_samples(self, encounter):
+        """Samples of the laboratory's models."""
+        test = self.env["hms.lab.test"].create({"code": "AUD-T0", "name": "Audit base test"})
+        extra = self.env["hms.lab.test"].create({"code": "AUD-T1", "name": "Audit extra test"})
+        order = (
+            self.env["hms.lab.order"]
+            .with_user(self.doctor)
+            .create({"encounter_id": encounter.id, "test_ids": [(6, 0, test.ids)]})
+        )
+        return {
+            "hms.lab.test": (
+                self.manager,
+                {"code": "AUD-T2", "name": "Audit test"},
+                {"name": "Audit test 2"},
+                "archive",
+            ),
+            "hms.lab.panel": (
+                self.manager,
+                {"code": "AUD-P", "name": "Audit panel", "test_ids": [(6, 0, test.ids)]},
+                {"name": "Audit panel 2"},
+                "archive",
+            ),
+            "hms.lab.range": (
+                self.manager,
+                {"test_id": test.id, "normal_low": 1, "normal_high": 2},
+                {"normal_high": 3},
+                "unlink",
+            ),
+            "hms.lab.order": (
+                self.doctor,
+                {"encounter_id": encounter.id, "test_ids": [(6, 0, test.ids)]},
+                {"clinical_question": "Anaemia?"},
+                None,
+            ),
+            "hms.lab.specimen": (
+                self.lab_technician,
+                {"order_id": order.id, "specimen_type": "blood", "container": "edta"},
+                {"reject_reason": "haemolysed"},
+                None,
+            ),
+            "hms.lab.result": (
+                self.lab_technician,
+                {"order_id": order.id, "test_id": extra.id},
+                {"sequence": 5},
+                None,
+            ),
+            "hms.lab.hl7.message": (
+                self.lab_technician,
+                {"raw": "MSH|^~\\&|LIS|LAB|HMS|CLINIC|20260302||ORU^R01|AUD1|P|2.5"},
+                {"raw": "MSH|^~\\&|LIS|LAB|HMS|CLINIC|20260302||ORU^R01|AUD2|P|2.5"},
+                None,
+            ),
+        }
+
+    def test_lab_amendments_are_appended(self):
+        test = self.env["hms.lab.test"].create({"code": "AUD-A", "name": "Audit amended"})
+        order = (
+            self.env["hms.lab.order"]
+            .with_user(self.doctor)
+            .create({"encounter_id": self.open_encounter().id, "test_ids": [(6, 0, test.ids)]})
+        )
+        order.specimen_ids.sudo().write({"state": "received"})
+        order.sudo()._hms_update_state()
+        result = order.result_ids.with_user(self.lab_technician)
+        result.value = "1"
+        result.with_user(self.manager).action_validate()
+        mark = self.audit_mark()
+        result._hms_amend("2", "Wrong sample")
+        events = self.events_since(mark, model="hms.lab.result.amendment")
+        self.assertEqual(events.mapped("action"), ["create"])
+        self.assertEqual(events.res_ids, result.amendment_ids.ids)
 
     def test_each_action_on_each_model_is_one_event(self):
         for model, (user, create, write, removal) in self.samples().items():
@@ -180,6 +253,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         tested = set(self.samples()) | AUDIT_TESTS
         tested |= {"hms.encounter.addendum", "hms.appointment.history"}
         tested |= set(REPORTS)
+        tested |= {"hms.lab.result.amendment"}
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
 
     def test_reading_statistics_is_audited(self):

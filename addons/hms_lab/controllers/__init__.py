@@ -1,0 +1,2 @@
+from . import hl7
+from . import portal

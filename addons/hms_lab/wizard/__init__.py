@@ -1,0 +1,1 @@
+from . import hms_lab_result_amend
