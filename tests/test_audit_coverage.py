@@ -123,6 +123,21 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 {"note": "Viral"},
                 "unlink",
             ),
+            "hms.charge": (
+                self.users["billing_clerk"],
+                {
+                    **patient,
+                    "res_model": "hms.encounter",
+                    "res_id": encounter.id,
+                    "code": "audit",
+                    "name": "Dressing",
+                    "company_id": self.clinic_a.id,
+                    "product_id": self.practitioner_a.consultation_product_id.id,
+                    "price_unit": 15.0,
+                },
+                {"name": "Sterile dressing"},
+                None,
+            ),
         }
 
     def test_each_action_on_each_model_is_one_event(self):
