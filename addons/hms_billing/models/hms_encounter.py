@@ -13,7 +13,9 @@ BILLING_STATES = [
 class HmsEncounter(models.Model):
     _inherit = "hms.encounter"
 
-    charge_ids = fields.One2many("hms.charge", "encounter_id", "Charges")
+    charge_ids = fields.One2many(
+        "hms.charge", "encounter_id", "Charges", groups="hms_base.group_hms_billing_clerk"
+    )
     billing_state = fields.Selection(
         BILLING_STATES,
         "Billing",

@@ -6,8 +6,12 @@ from .hms_encounter import BILLING_STATES
 class HmsPatient(models.Model):
     _inherit = "hms.patient"
 
-    charge_ids = fields.One2many("hms.charge", "patient_id", "Charges")
-    invoice_ids = fields.One2many("account.move", "hms_patient_id", "Invoices")
+    charge_ids = fields.One2many(
+        "hms.charge", "patient_id", "Charges", groups="hms_base.group_hms_billing_clerk"
+    )
+    invoice_ids = fields.One2many(
+        "account.move", "hms_patient_id", "Invoices", groups="account.group_account_invoice"
+    )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     billing_state = fields.Selection(BILLING_STATES, "Billing", compute="_compute_billing_state")
 
