@@ -127,6 +127,21 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 "unlink",
             ),
             **self.lab_samples(encounter),
+            "hms.charge": (
+                self.users["billing_clerk"],
+                {
+                    **patient,
+                    "res_model": "hms.encounter",
+                    "res_id": encounter.id,
+                    "code": "audit",
+                    "name": "Dressing",
+                    "company_id": self.clinic_a.id,
+                    "product_id": self.practitioner_a.consultation_product_id.id,
+                    "price_unit": 15.0,
+                },
+                {"name": "Sterile dressing"},
+                None,
+            ),
         }
 
     def lab_samples(self, encounter):

@@ -181,7 +181,9 @@ core_dependencies() {
     python - "$HMS_ROOT/addons" <<'PY'
 import ast, pathlib, sys
 root = pathlib.Path(sys.argv[1])
-core, todo, seen = set(), [p.name for p in root.glob("hms_*")], set()
+# Beside the addons' dependencies: Odoo's demo payment provider, for the demo and the tests
+# of online payment (no addon depends on it).
+core, todo, seen = set(), [p.name for p in root.glob("hms_*")] + ["payment_demo"], set()
 while todo:
     name = todo.pop()
     if name in seen:

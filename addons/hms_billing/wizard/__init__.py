@@ -1,0 +1,1 @@
+from . import hms_charge_adjust
