@@ -201,6 +201,29 @@ class TestAuditChain(HmsAuditCase):
             self.env["hms.audit.event"].create({"action": "read", "event_time": "2026-01-01"})
         self.assertFalse(event.reason)
 
+    def test_empty_create_and_unlink_follow_the_orm_contract(self):
+        # Odoo's TestOverrides: creating or deleting nothing does nothing, on every model.
+        for model, field in (("hms.audit.event", "reason"), ("hms.audit.checkpoint", "sequence")):
+            with self.subTest(model=model):
+                Model = self.env[model]
+                self.assertEqual(Model.create([]), Model.browse())
+                self.assertIs(Model.browse().unlink(), True)
+                self.assertIs(Model.browse().write({field: 1}), True)
+
+    def test_verifications_hold_64_bit_sequences(self):
+        beyond_int4 = 2**40
+        check = self.env["hms.audit.verification"].create(
+            {
+                "state": "broken",
+                "events_checked": beyond_int4,
+                "head_sequence": beyond_int4 + 1,
+                "first_broken_sequence": beyond_int4,
+            }
+        )
+        check.flush_recordset()
+        check.invalidate_recordset()
+        self.assertEqual(check.head_sequence, beyond_int4 + 1)
+
     @mute_logger("odoo.sql_db")
     def test_nobody_edits_through_sql(self):
         statements = (
