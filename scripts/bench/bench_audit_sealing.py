@@ -29,7 +29,7 @@ import time
 from unittest.mock import patch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _odoo_env import parse_args  # noqa: E402
+from _odoo_env import parse_args
 
 RUN = f"{time.time():.0f}"
 CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
@@ -55,25 +55,12 @@ class Recorder:
             return min((t for t in self.seal_ends if t > moment), default=None)
 
 
-def main():
-    args = parse_args(
-        __doc__,
-        commits=dict(type=int, default=200, help="commits per figure"),
-        burst=dict(type=int, default=100, help="commits sent back to back"),
-        delay=dict(type=float, default=None, help="hms_audit_seal_delay of the thread (0.2)"),
-    )
-    import odoo
+def patched(registry, recorder, mode):
+    """Both ways to seal, switched by ``mode["name"]``, with the seals recorded."""
     from odoo.addons.base.models.ir_cron import ir_cron
     from odoo.addons.hms_audit.models import hms_audit_event as event_module
     from odoo.addons.hms_audit.tools import sealer as sealer_module
-    from odoo.service.server import ThreadedServer
 
-    odoo.tools.config["max_cron_threads"] = 1
-    if args.delay is not None:
-        odoo.tools.config["hms_audit_seal_delay"] = args.delay
-    registry = odoo.modules.registry.Registry(args.database)
-    recorder = Recorder()
-    mode = {"name": "thread"}
     seal = sealer_module.seal_in_new_transaction
 
     def recorded_seal(reg):
@@ -106,6 +93,19 @@ def main():
         if mode["name"] == "thread":
             wake(self)
 
+    stack = contextlib.ExitStack()
+    stack.enter_context(patch.object(sealer_module, "seal_in_new_transaction", recorded_seal))
+    stack.enter_context(patch.object(event_module, "seal_in_new_transaction", recorded_seal))
+    stack.enter_context(patch.object(ir_cron, "_process_job", classmethod(timed_process_job)))
+    stack.enter_context(patch.object(Event, "_flush_buffer", flush_buffer_by_mode))
+    stack.enter_context(patch.object(sealer_module.ChainSealer, "wake", wake_by_mode))
+    return stack
+
+
+def writer(registry):
+    """A committed audited write of one of 50 patients, as a request's transaction."""
+    import odoo
+
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, CONTEXT)
         patients = env["hms.patient"].create(
@@ -123,83 +123,111 @@ def main():
             patient = env["hms.patient"].browse(patient_ids[next(counter) % len(patient_ids)])
             patient.write({"birthdate": f"1981-02-{next(counter) % 28 + 1:02}"})
 
+    return write_patient
+
+
+def measure_cost(registry, write_patient, mode, commits):
+    """Request time and queries, interleaved call by call: bare, thread, cron."""
+    from odoo import sql_db
+
     bare = patch.object(registry["hms.patient"], "_hms_audit_rule", lambda self: None)
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(patch.object(sealer_module, "seal_in_new_transaction", recorded_seal))
-        stack.enter_context(patch.object(event_module, "seal_in_new_transaction", recorded_seal))
-        stack.enter_context(patch.object(ir_cron, "_process_job", classmethod(timed_process_job)))
-        stack.enter_context(patch.object(Event, "_flush_buffer", flush_buffer_by_mode))
-        stack.enter_context(patch.object(sealer_module.ChainSealer, "wake", wake_by_mode))
-        ThreadedServer(None).cron_spawn()
-        time.sleep(1)
-
-        # Request cost, interleaved: bare, thread, cron.
-        samples = {"bare": [], "thread": [], "cron": []}
-        queries = {"bare": [], "thread": [], "cron": []}
-        for index in range(args.commits + 10):
-            for name in ("bare", "thread", "cron"):
-                mode["name"] = name
-                count = odoo.sql_db.sql_counter
-                start = time.perf_counter()
-                with bare if name == "bare" else contextlib.nullcontext():
-                    write_patient()
-                if index >= 10:
-                    samples[name].append(time.perf_counter() - start)
-                    queries[name].append(odoo.sql_db.sql_counter - count)
-            time.sleep(0.01)
-        recorder.wait_seal_after(time.perf_counter() - 0.001, timeout=2)
-        base = statistics.median(samples["bare"])
+    samples = {"bare": [], "thread": [], "cron": []}
+    queries = {"bare": [], "thread": [], "cron": []}
+    for index in range(commits + 10):
         for name in ("bare", "thread", "cron"):
-            median = statistics.median(samples[name])
-            print(
-                f"write of a patient, {name}: {median * 1000:.2f} ms ({median / base:.2f}x bare),"
-                f" {statistics.median(queries[name]):.0f} queries in the request"
-                f" (sealing runs in the background)"
-            )
-
-        for name in ("thread", "cron"):
             mode["name"] = name
-            latencies = []
-            for _ in range(max(args.commits // 4, 10)):
-                write_patient()
-                committed = time.perf_counter()
-                sealed = recorder.wait_seal_after(committed)
-                if sealed is not None:
-                    latencies.append(sealed - committed)
-            latencies.sort()
-            p95 = latencies[int(len(latencies) * 0.95) - 1]
-            print(
-                f"commit to sealed, {name}: p50 {statistics.median(latencies) * 1000:.1f} ms,"
-                f" p95 {p95 * 1000:.1f} ms ({len(latencies)} commits one at a time)"
-            )
-
-        for name in ("thread", "cron"):
-            mode["name"] = name
-            time.sleep(1)
-            recorder.background.clear()
+            count = sql_db.sql_counter
             start = time.perf_counter()
-            for _ in range(args.burst):
+            with bare if name == "bare" else contextlib.nullcontext():
                 write_patient()
-            sent = time.perf_counter()
+            if index >= 10:
+                samples[name].append(time.perf_counter() - start)
+                queries[name].append(sql_db.sql_counter - count)
+        time.sleep(0.01)
+    base = statistics.median(samples["bare"])
+    for name in ("bare", "thread", "cron"):
+        median = statistics.median(samples[name])
+        print(
+            f"write of a patient, {name}: {median * 1000:.2f} ms ({median / base:.2f}x bare),"
+            f" {statistics.median(queries[name]):.0f} queries in the request"
+            f" (sealing runs in the background)"
+        )
+
+
+def measure_latency(write_patient, recorder, mode, commits):
+    """From the end of a commit to the end of the seal that covers it, one commit at a time."""
+    for name in ("thread", "cron"):
+        mode["name"] = name
+        latencies = []
+        for _ in range(max(commits // 4, 10)):
+            write_patient()
+            committed = time.perf_counter()
+            sealed = recorder.wait_seal_after(committed)
+            if sealed is not None:
+                latencies.append(sealed - committed)
+        latencies.sort()
+        p95 = latencies[int(len(latencies) * 0.95) - 1]
+        print(
+            f"commit to sealed, {name}: p50 {statistics.median(latencies) * 1000:.1f} ms,"
+            f" p95 {p95 * 1000:.1f} ms ({len(latencies)} commits one at a time)"
+        )
+
+
+def measure_burst(registry, write_patient, recorder, mode, burst):
+    """Commits back to back: seal runs, their background time, the delay to the last seal."""
+    for name in ("thread", "cron"):
+        mode["name"] = name
+        time.sleep(1)
+        recorder.background.clear()
+        start = time.perf_counter()
+        for _ in range(burst):
+            write_patient()
+        sent = time.perf_counter()
+        with registry.cursor() as cr:
+            cr.execute("SELECT max(id) FROM hms_audit_event")
+            last = cr.fetchone()[0]
+        sealed = False
+        while not sealed:
+            time.sleep(0.005)
             with registry.cursor() as cr:
-                cr.execute("SELECT max(id) FROM hms_audit_event")
-                last = cr.fetchone()[0]
-            while True:
-                with registry.cursor() as cr:
-                    cr.execute(
-                        "SELECT event_hash IS NOT NULL FROM hms_audit_event WHERE id = %s", [last]
-                    )
-                    if cr.fetchone()[0]:
-                        break
-                time.sleep(0.005)
-            done = time.perf_counter()
-            print(
-                f"burst of {args.burst} commits, {name}: sent in {sent - start:.2f} s,"
-                f" all sealed {(done - sent) * 1000:.0f} ms later;"
-                f" {len(recorder.background)} seal runs,"
-                f" {sum(recorder.background) * 1000:.0f} ms of background work;"
-                f" load {os.getloadavg()[0]:.1f}"
-            )
+                cr.execute(
+                    "SELECT event_hash IS NOT NULL FROM hms_audit_event WHERE id = %s", [last]
+                )
+                sealed = cr.fetchone()[0]
+        done = time.perf_counter()
+        print(
+            f"burst of {burst} commits, {name}: sent in {sent - start:.2f} s,"
+            f" all sealed {(done - sent) * 1000:.0f} ms later;"
+            f" {len(recorder.background)} seal runs,"
+            f" {sum(recorder.background) * 1000:.0f} ms of background work;"
+            f" load {os.getloadavg()[0]:.1f}"
+        )
+
+
+def main():
+    args = parse_args(
+        __doc__,
+        commits={"type": int, "default": 200, "help": "commits per figure"},
+        burst={"type": int, "default": 100, "help": "commits sent back to back"},
+        delay={"type": float, "default": None, "help": "hms_audit_seal_delay of the thread"},
+    )
+    import odoo
+    from odoo.service.server import ThreadedServer
+
+    odoo.tools.config["max_cron_threads"] = 1
+    if args.delay is not None:
+        odoo.tools.config["hms_audit_seal_delay"] = args.delay
+    registry = odoo.modules.registry.Registry(args.database)
+    recorder = Recorder()
+    mode = {"name": "thread"}
+    write_patient = writer(registry)
+    with patched(registry, recorder, mode):
+        ThreadedServer(None).cron_spawn()  # Odoo's cron thread, as a server starts it
+        time.sleep(1)
+        measure_cost(registry, write_patient, mode, args.commits)
+        recorder.wait_seal_after(time.perf_counter() - 0.001, timeout=2)
+        measure_latency(write_patient, recorder, mode, args.commits)
+        measure_burst(registry, write_patient, recorder, mode, args.burst)
 
 
 if __name__ == "__main__":
