@@ -1,7 +1,7 @@
 {
     "name": "Hospital: Audit Trail",
     "summary": "Append-only, hash-chained audit trail of every access to clinical data",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Hospital",
     "website": "https://hms.example.org",
     "author": "HMS Odoo Contributors",

@@ -208,7 +208,7 @@ def generate_chain(env, size):
     into the audit table in one INSERT (the sealer's row-by-row UPDATE is far slower)."""
     from odoo.tools import SQL
 
-    from odoo.addons.hms_audit.models.hms_audit_event import canonical_hash
+    from odoo.addons.hms_audit.tools.chain import canonical_hash
 
     cr = env.cr
     start = time.perf_counter()

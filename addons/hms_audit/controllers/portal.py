@@ -7,17 +7,6 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 PAGE_SIZE = 40
-ROLE_LABELS = {
-    "manager": "Clinic manager",
-    "doctor": "Doctor",
-    "nurse": "Nurse",
-    "pharmacist": "Pharmacist",
-    "lab_technician": "Lab technician",
-    "billing_clerk": "Billing clerk",
-    "receptionist": "Receptionist",
-    "auditor": "Privacy officer",
-    "portal": "Patient portal",
-}
 
 
 class AuditPortal(CustomerPortal):
@@ -82,9 +71,10 @@ class AuditPortal(CustomerPortal):
         own = event.user_id == request.env.user
         show_name = event.company_id.hms_audit_show_staff_names or own
         actions = dict(event._fields["action"]._description_selection(request.env))
+        roles = dict(event._fields["role"]._description_selection(request.env))
         return {
             "time": event.event_time,
             "action": actions.get(event.action),
-            "role": request.env._("You") if own else ROLE_LABELS.get(event.role, event.role),
+            "role": request.env._("You") if own else roles.get(event.role, event.role),
             "name": event.user_id.name if show_name and event.user_id else "",
         }

@@ -1,4 +1,5 @@
 from . import hms_audit_event
+from . import hms_audit_event_archive
 from . import base
 from . import hms_audit_rule
 from . import hms_audit_verification
@@ -6,6 +7,7 @@ from . import hms_audit_checkpoint
 from . import hms_emergency_access
 from . import hms_patient
 from . import ir_actions_report
+from . import ir_model
 from . import res_company
 from . import res_config_settings
 from . import res_users

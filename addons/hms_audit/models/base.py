@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .hms_audit_event import value_hash
+from ..tools.chain import value_hash
 
 
 class Base(models.AbstractModel):

@@ -8,10 +8,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import config
 
-from .hms_audit_event import BigInteger
+from ..tools.fields import BigInteger
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +37,7 @@ class HmsAuditCheckpoint(models.Model):
     """
 
     _name = "hms.audit.checkpoint"
+    _inherit = ["hms.append.only.mixin"]
     _description = "Signed Audit Checkpoint"
     _order = "sequence desc"
 
@@ -71,12 +71,6 @@ class HmsAuditCheckpoint(models.Model):
     @api.model
     def _message(self, database_uuid, sequence, head_hash):
         return f"hms-audit-checkpoint:{database_uuid}:{sequence}:{head_hash}".encode()
-
-    def write(self, vals):
-        raise UserError(self.env._("Signed checkpoints cannot be changed."))
-
-    def unlink(self):
-        raise UserError(self.env._("Signed checkpoints cannot be deleted."))
 
     @api.model
     def _create_checkpoint(self):

@@ -45,7 +45,10 @@ class HmsAuditRule(models.Model):
 
     @api.model
     def _sync_default_rules(self):
-        """Audit every HMS model (and the extra models) that has no rule yet, reads included."""
+        """Audit every HMS model with records (and the extra models) that has no rule yet,
+        reads included; mixins (abstract models) have no records of their own.
+        Runs when models are reflected, i.e. at the install or upgrade of any addon
+        (``ir.model._reflect_models``), never when a worker loads the registry."""
         known = set(self.with_context(active_test=False).search([]).mapped("model"))
         missing = self.env["ir.model"].search(
             [
@@ -65,9 +68,3 @@ class HmsAuditRule(models.Model):
         self.create(
             [{"model_id": m.id, "audit_reads": m.model not in EXTRA_MODELS} for m in missing]
         )
-
-    def _register_hook(self):
-        # Runs once the registry is loaded: HMS addons installed after this one get their rules.
-        super()._register_hook()
-        if not self.env.cr.readonly:
-            self._sync_default_rules()

@@ -2,6 +2,8 @@ import time
 
 from odoo import api, fields, models
 
+from ..tools.fields import BigInteger
+
 
 class HmsAuditVerification(models.Model):
     _name = "hms.audit.verification"
@@ -12,10 +14,13 @@ class HmsAuditVerification(models.Model):
     state = fields.Selection(
         [("valid", "Valid"), ("broken", "Broken")], required=True, readonly=True, tracking=True
     )
-    events_checked = fields.Integer(readonly=True)
-    head_sequence = fields.Integer(readonly=True)
-    first_broken_sequence = fields.Integer(
-        readonly=True, help="The first event whose hash or link to its predecessor is wrong."
+    # Sequences and counts of the chain are 64-bit, like the chain's own sequence.
+    events_checked = BigInteger(readonly=True)
+    head_sequence = BigInteger(readonly=True, aggregator=None)
+    first_broken_sequence = BigInteger(
+        readonly=True,
+        aggregator=None,
+        help="The first event whose hash or link to its predecessor is wrong.",
     )
     unsealed_count = fields.Integer(
         "Pending Events", readonly=True, help="Events committed but not yet placed in the chain."

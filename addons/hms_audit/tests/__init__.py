@@ -6,5 +6,6 @@ from . import test_checkpoint
 from . import test_concurrency
 from . import test_events
 from . import test_http
+from . import test_privacy
 from . import test_reads
 from . import test_rules

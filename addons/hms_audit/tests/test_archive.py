@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.hms_audit.models.hms_audit_event import canonical_hash
+from odoo.addons.hms_audit.tools.chain import canonical_hash
 
 from .common import HmsAuditCase
 

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import api
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.hms_audit.models.hms_audit_event import ChainSealer, seal_in_new_transaction
+from odoo.addons.hms_audit.tools.sealer import ChainSealer, seal_in_new_transaction
 
 
 @tagged("post_install", "-at_install")

@@ -2,6 +2,7 @@ import json
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import file_open
 
 from .common import HmsAuditCase
 
@@ -99,3 +100,12 @@ class TestAuditWrites(HmsAuditCase):
         self.assertTrue(acting.exists() and clinic.exists())
         newcomer.unlink()
         self.assertFalse(newcomer.exists())
+
+    def test_role_labels_are_translatable(self):
+        # Patients read them in "who accessed my record": selection labels, in the .pot.
+        labels = dict(self.env["hms.audit.event"]._fields["role"]._description_selection(self.env))
+        self.assertEqual(labels["auditor"], "Privacy officer")
+        with file_open("hms_audit/i18n/hms_audit.pot") as pot:
+            template = pot.read()
+        for label in labels.values():
+            self.assertIn(f'msgid "{label}"', template)

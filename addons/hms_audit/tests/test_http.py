@@ -9,8 +9,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.hms_base.tests.common import hms_password
 
-from ..models import hms_audit_event
-from ..models.hms_audit_event import ChainSealer
+from ..tools import sealer as sealer_module
+from ..tools.sealer import ChainSealer
 from .common import HmsAuditCommon
 
 
@@ -175,8 +175,8 @@ class TestAuditReadonlyRequest(HmsAuditCommon, HttpCase):
         self.assertEqual(len(sealer.pending), 1)
         # A failure keeps them for the next seal.
         with (
-            patch.object(hms_audit_event, "_insert_rows", side_effect=OperationalError("down")),
-            mute_logger("odoo.addons.hms_audit.models.hms_audit_event"),
+            patch.object(sealer_module, "insert_rows", side_effect=OperationalError("down")),
+            mute_logger("odoo.addons.hms_audit.tools.sealer"),
         ):
             sealer.store_pending()
         self.assertEqual(len(sealer.pending), 1)

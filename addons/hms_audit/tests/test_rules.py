@@ -29,7 +29,7 @@ class TestAuditRules(HmsAuditCase):
         Rule.search([("model", "=", "hms.department")]).unlink()
         specialty = Rule.search([("model", "=", "hms.specialty")])
         specialty.active = False
-        self.env["hms.audit.rule"]._register_hook()
+        self.env["ir.model"]._reflect_models(["hms.department"])
         self.assertTrue(Rule.search([("model", "=", "hms.department")]).active)
         self.assertFalse(specialty.active)
         self.assertNotIn("hms.specialty", self.env["hms.audit.rule"]._get_rules())
@@ -38,3 +38,11 @@ class TestAuditRules(HmsAuditCase):
         has_account = "account.move" in self.env
         rule = self.env["hms.audit.rule"].search([("model", "=", "account.move")])
         self.assertEqual(bool(rule), has_account)
+
+    def test_rules_are_written_at_install_and_upgrade_not_when_a_worker_loads(self):
+        Rule = self.env["hms.audit.rule"].with_context(active_test=False)
+        Rule.search([("model", "=", "hms.department")]).unlink()
+        self.env["hms.audit.rule"]._register_hook()  # what a worker runs when it loads
+        self.assertFalse(Rule.search([("model", "=", "hms.department")]))
+        self.env["ir.model"]._reflect_models(["hms.department"])  # an install or upgrade
+        self.assertTrue(Rule.search([("model", "=", "hms.department")]))

@@ -1,1 +1,4 @@
+from . import chain
 from . import cli
+from . import fields
+from . import sealer
