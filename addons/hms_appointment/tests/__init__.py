@@ -5,3 +5,4 @@ from . import test_queue
 from . import test_notifications
 from . import test_access
 from . import test_portal
+from . import test_settings
