@@ -58,6 +58,24 @@ class ResCompany(models.Model):
         self.ensure_one()
         return fields.Datetime.now() + timedelta(hours=self.hms_booking_notice_hours)
 
+    def _hms_can_send_sms(self):
+        """Whether the clinic has an SMS provider: a registered SMS account of Odoo's IAP."""
+        self.ensure_one()
+        return bool(
+            self.env["iap.account"]
+            .sudo()
+            .search_count(
+                [
+                    ("service_name", "=", "sms"),
+                    ("state", "=", "registered"),
+                    "|",
+                    ("company_ids", "in", self.ids),
+                    ("company_ids", "=", False),
+                ],
+                limit=1,
+            )
+        )
+
     def _hms_new_queue_token(self):
         return secrets.token_urlsafe(16)
 

@@ -15,12 +15,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.hms_booking_notice_hours", readonly=False
     )
     hms_queue_display_url = fields.Char(compute="_compute_hms_queue_display_url")
+    hms_can_send_sms = fields.Boolean(compute="_compute_hms_can_send_sms")
 
     @api.depends("company_id")
     def _compute_hms_queue_display_url(self):
         # A read only: opening Settings must not write to the clinic.
         for settings in self:
             settings.hms_queue_display_url = settings.company_id._hms_queue_display_url()
+
+    @api.depends("company_id")
+    def _compute_hms_can_send_sms(self):
+        for settings in self:
+            settings.hms_can_send_sms = settings.company_id._hms_can_send_sms()
 
     def set_values(self):
         super().set_values()

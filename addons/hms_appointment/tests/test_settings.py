@@ -32,3 +32,10 @@ class TestSettings(HmsAppointmentCase):
         token = self.clinic_a.sudo().hms_queue_token
         self.assertTrue(token, "Save gives the clinic its waiting-room address")
         self.assertEqual(self.open_settings().hms_queue_display_url, f"/hms/queue/{token}")
+
+    def test_settings_say_whether_sms_can_be_sent(self):
+        self.assertFalse(self.open_settings().hms_can_send_sms)
+        self.env["iap.account"].create(
+            {"service_id": self.env.ref("sms.iap_service_sms").id, "state": "registered"}
+        )
+        self.assertTrue(self.open_settings().hms_can_send_sms)

@@ -8,3 +8,4 @@ from . import test_portal
 from . import test_appointment
 from . import test_conditions
 from . import test_care_team
+from . import test_demo
