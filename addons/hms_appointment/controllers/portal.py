@@ -270,10 +270,18 @@ class HmsAppointmentPortal(portal.CustomerPortal):
             .search([("company_ids", "in", patient.company_id.id), ("active", "=", True)])
         )
 
+    def _hms_local_today(self, practitioner):
+        """Today in the practitioner's time zone, the one of their days and slots."""
+        return (
+            utc.localize(fields.Datetime.now())
+            .astimezone(timezone(practitioner.tz or "UTC"))
+            .date()
+        )
+
     def _hms_portal_slots(self, practitioner, appointment_type, company, date_from, date_to):
         """Free slots a patient may take online from ``date_from`` to ``date_to`` (local days):
         within the booking horizon and not before the clinic's minimum notice."""
-        today = fields.Date.context_today(practitioner)
+        today = self._hms_local_today(practitioner)
         date_from = max(date_from, today)
         date_to = min(date_to, today + timedelta(days=BOOKING_DAYS))
         if date_from > date_to:
@@ -291,7 +299,7 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         """A month of days, those with room as links, and the free times of the chosen day."""
         env = request.env
         tz = timezone(practitioner.tz or "UTC")
-        today = fields.Date.context_today(practitioner)
+        today = self._hms_local_today(practitioner)
         last_day = today + timedelta(days=BOOKING_DAYS)
         try:
             first = fields.Date.to_date(f"{month}-01") if month else today.replace(day=1)
