@@ -23,5 +23,6 @@
         "views/hms_appointment_menus.xml",
     ],
     "demo": ["demo/hms_appointment_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

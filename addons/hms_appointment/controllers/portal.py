@@ -1,14 +1,22 @@
+import calendar
+from collections import defaultdict
 from datetime import timedelta
+
+from pytz import timezone, utc
+from werkzeug.urls import url_encode
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools.misc import format_date
 
 from odoo.addons.portal.controllers import portal
 
 from ..models.hms_appointment import UPCOMING_STATES
 
-BOOKING_DAYS = 14
+# How far ahead patients book online.
+BOOKING_DAYS = 60
+HISTORY = "my_hms_appointments_history"
 
 
 class HmsAppointmentPortal(portal.CustomerPortal):
@@ -17,35 +25,40 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         if "hms_appointment_count" in counters:
             Appointment = request.env["hms.appointment"]
             values["hms_appointment_count"] = (
-                Appointment.search_count([]) if Appointment.has_access("read") else 0
+                Appointment.search_count(self._hms_appointment_domain())
+                if Appointment.has_access("read")
+                else 0
             )
         return values
 
-    def _hms_portal_patients(self):
-        """The patients the portal user manages: themselves and their dependants."""
-        Patient = request.env["hms.patient"]
-        return Patient.sudo().search(Patient._hms_portal_domain())
+    def _hms_appointment_domain(self):
+        """Appointments of the patients the user manages (themselves, their dependants)."""
+        return [("patient_id", "in", request.env["hms.patient"]._hms_portal_patients().ids)]
 
     def _hms_appointment_check_access(self, appointment_id, access_token=None):
         return self._document_check_access("hms.appointment", appointment_id, access_token)
 
     @http.route(["/my/appointments"], type="http", auth="user", website=True)
     def portal_my_appointments(self, **_kwargs):
-        # The record rules keep the search to the user's own and dependants' appointments.
-        appointments = request.env["hms.appointment"].search([], order="start desc")
+        Appointment = request.env["hms.appointment"]
+        if not Appointment.has_access("read"):
+            return request.redirect("/my")
+        appointments = Appointment.search(self._hms_appointment_domain(), order="start desc")
         now = fields.Datetime.now()
         appointments = appointments.sudo()
+        upcoming = appointments.filtered(
+            lambda a: a.start >= now and a.state in UPCOMING_STATES
+        ).sorted("start")
+        past = appointments - upcoming
+        # The previous/next links of an appointment follow the list as shown.
+        request.session[HISTORY] = (upcoming + past).ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "hms_appointments",
-                "upcoming": appointments.filtered(
-                    lambda a: a.start >= now and a.state in UPCOMING_STATES
-                ).sorted("start"),
-                "past": appointments.filtered(
-                    lambda a: a.start < now or a.state not in UPCOMING_STATES
-                ),
-                "can_book": bool(self._hms_portal_patients()),
+                "upcoming": upcoming,
+                "past": past,
+                "can_book": bool(request.env["hms.patient"]._hms_portal_patients()),
             }
         )
         return request.render("hms_appointment.portal_my_appointments", values)
@@ -65,7 +78,7 @@ class HmsAppointmentPortal(portal.CustomerPortal):
                 "can_change": appointment._hms_portal_can_change(),
                 "error": error,
             },
-            "my_hms_appointments_history",
+            HISTORY,
             False,
         )
         return request.render("hms_appointment.portal_my_appointment", values)
@@ -93,7 +106,9 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_my_appointment_reschedule(self, appointment_id, start=None, **_kwargs):
+    def portal_my_appointment_reschedule(
+        self, appointment_id, start=None, month=None, day=None, **_kwargs
+    ):
         try:
             appointment = self._hms_appointment_check_access(appointment_id)
         except (AccessError, MissingError):
@@ -101,8 +116,11 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         if not appointment._hms_portal_can_change():
             return self._hms_error(appointment, request.env._("It is too late to move online."))
         practitioner = appointment.practitioner_id
+        appointment_type = appointment.appointment_type_id
         if request.httprequest.method == "POST" and start:
-            if not self._hms_is_free_slot(practitioner, appointment.appointment_type_id, start):
+            if not self._hms_is_free_slot(
+                practitioner, appointment_type, start, appointment.company_id
+            ):
                 return self._hms_error(appointment, request.env._("This slot is no longer free."))
             try:
                 appointment._action_reschedule(start, reason=request.env._("Moved by the patient"))
@@ -114,18 +132,36 @@ class HmsAppointmentPortal(portal.CustomerPortal):
             {
                 "page_name": "hms_appointment",
                 "appointment": appointment,
-                "slots": self._hms_slots(practitioner, appointment.appointment_type_id),
+                "picker": self._hms_day_picker(
+                    practitioner,
+                    appointment_type,
+                    appointment.company_id,
+                    f"/my/appointments/{appointment.id}/reschedule",
+                    {},
+                    month=month,
+                    day=day,
+                ),
             }
         )
         return request.render("hms_appointment.portal_appointment_reschedule", values)
 
     @http.route(["/my/appointments/book"], type="http", auth="user", website=True)
     def portal_appointment_book(
-        self, patient_id=None, specialty_id=None, practitioner_id=None, type_id=None, **kwargs
+        self,
+        patient_id=None,
+        specialty_id=None,
+        practitioner_id=None,
+        type_id=None,
+        **kwargs,
     ):
-        """Booking in steps: patient and specialty, then practitioner and type, then a slot."""
-        patients = self._hms_portal_patients()
-        patient = patients.filtered(lambda p: str(p.id) == patient_id)[:1] or patients[:1]
+        """Booking in steps: patient, specialty, practitioner and visit; a day; a time."""
+        patients = request.env["hms.patient"]._hms_portal_patients()
+        themselves = patients.filtered(lambda p: p.partner_id == request.env.user.partner_id)
+        patient = (
+            patients.filtered(lambda p: str(p.id) == patient_id)[:1]
+            or themselves[:1]
+            or patients[:1]
+        )
         if not patient:
             return request.redirect("/my")
         env = request.env
@@ -149,10 +185,25 @@ class HmsAppointmentPortal(portal.CustomerPortal):
                 "practitioner": practitioner,
                 "types": types,
                 "appointment_type": appointment_type,
-                "slots": self._hms_slots(practitioner, appointment_type) if practitioner else [],
                 "error": kwargs.get("error"),
             }
         )
+        if practitioner and appointment_type:
+            query = {
+                "patient_id": patient.id,
+                "specialty_id": specialty.id or "",
+                "practitioner_id": practitioner.id,
+                "type_id": appointment_type.id,
+            }
+            values["picker"] = self._hms_day_picker(
+                practitioner,
+                appointment_type,
+                patient.company_id,
+                "/my/appointments/book",
+                query,
+                month=kwargs.get("month"),
+                day=kwargs.get("day"),
+            )
         return request.render("hms_appointment.portal_appointment_book", values)
 
     @http.route(
@@ -171,7 +222,11 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         reason=None,
         **_kwargs,
     ):
-        patient = self._hms_portal_patients().filtered(lambda p: str(p.id) == patient_id)
+        patient = (
+            request.env["hms.patient"]
+            ._hms_portal_patients()
+            .filtered(lambda p: str(p.id) == patient_id)
+        )
         practitioner = self._hms_bookable_practitioners(patient).filtered(
             lambda p: str(p.id) == practitioner_id
         )
@@ -182,9 +237,9 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         )
         if not (patient and practitioner and appointment_type and start):
             return request.redirect("/my/appointments/book")
-        if not self._hms_is_free_slot(practitioner, appointment_type, start):
-            return self._hms_book_error(patient, request.env._("This slot is no longer free."))
         company = patient.company_id
+        if not self._hms_is_free_slot(practitioner, appointment_type, start, company):
+            return self._hms_book_error(patient, request.env._("This slot is no longer free."))
         try:
             appointment = (
                 request.env["hms.appointment"]
@@ -215,19 +270,96 @@ class HmsAppointmentPortal(portal.CustomerPortal):
             .search([("company_ids", "in", patient.company_id.id), ("active", "=", True)])
         )
 
-    def _hms_slots(self, practitioner, appointment_type):
-        today = fields.Date.context_today(practitioner)
+    def _hms_local_today(self, practitioner):
+        """Today in the practitioner's time zone, the one of their days and slots."""
+        return (
+            utc.localize(fields.Datetime.now())
+            .astimezone(timezone(practitioner.tz or "UTC"))
+            .date()
+        )
+
+    def _hms_portal_slots(self, practitioner, appointment_type, company, date_from, date_to):
+        """Free slots a patient may take online from ``date_from`` to ``date_to`` (local days):
+        within the booking horizon and not before the clinic's minimum notice."""
+        today = self._hms_local_today(practitioner)
+        date_from = max(date_from, today)
+        date_to = min(date_to, today + timedelta(days=BOOKING_DAYS))
+        if date_from > date_to:
+            return []
+        earliest = company._hms_portal_earliest_start()
         return [
-            (start, stop, practitioner)
+            (start, stop)
             for _practitioner, start, stop in practitioner._hms_free_slots_between_days(
-                today, today + timedelta(days=BOOKING_DAYS), appointment_type
+                date_from, date_to, appointment_type
             )
+            if start >= earliest
         ]
 
-    def _hms_is_free_slot(self, practitioner, appointment_type, start):
+    def _hms_day_picker(self, practitioner, appointment_type, company, url, query, *, month, day):
+        """A month of days, those with room as links, and the free times of the chosen day."""
+        env = request.env
+        tz = timezone(practitioner.tz or "UTC")
+        today = self._hms_local_today(practitioner)
+        last_day = today + timedelta(days=BOOKING_DAYS)
+        try:
+            first = fields.Date.to_date(f"{month}-01") if month else today.replace(day=1)
+        except ValueError:
+            first = today.replace(day=1)
+        first = min(max(first, today.replace(day=1)), last_day.replace(day=1))
+        end = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        by_day = defaultdict(list)
+        for start, _stop in self._hms_portal_slots(
+            practitioner, appointment_type, company, first, end
+        ):
+            local = utc.localize(start).astimezone(tz)
+            by_day[local.date()].append((fields.Datetime.to_string(start), local.strftime("%H:%M")))
+        try:
+            chosen = fields.Date.to_date(day) if day else None
+        except ValueError:
+            chosen = None
+
+        def link(**params):
+            return f"{url}?{url_encode({**query, **params})}"
+
+        month_param = first.strftime("%Y-%m")
+        week_start = int(env["res.lang"]._get_data(code=env.lang).week_start or 1)
+        weeks = calendar.Calendar(firstweekday=week_start - 1).monthdatescalendar(
+            first.year, first.month
+        )
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = end + timedelta(days=1)
+        return {
+            "month_label": format_date(env, first, date_format="MMMM y"),
+            "weekdays": [format_date(env, d, date_format="EEE") for d in weeks[0]],
+            "weeks": [
+                [
+                    {
+                        "day": d.day,
+                        "in_month": d.month == first.month,
+                        "url": by_day.get(d) and link(month=month_param, day=d.isoformat()),
+                        "selected": d == chosen,
+                        "today": d == today,
+                    }
+                    for d in week
+                ]
+                for week in weeks
+            ],
+            "previous_url": previous >= today.replace(day=1)
+            and link(month=previous.strftime("%Y-%m")),
+            "next_url": following <= last_day and link(month=following.strftime("%Y-%m")),
+            "has_room": bool(by_day),
+            "day_label": chosen and format_date(env, chosen, date_format="EEEE d MMMM y"),
+            "times": by_day.get(chosen, []) if chosen else [],
+            "tz": practitioner.tz or "UTC",
+        }
+
+    def _hms_is_free_slot(self, practitioner, appointment_type, start, company):
+        """Whether a patient may take ``start`` online: a free slot after the minimum notice."""
         try:
             start = fields.Datetime.to_datetime(start)
         except ValueError:
+            return False
+        if not start or start < company._hms_portal_earliest_start():
             return False
         stop = start + timedelta(hours=appointment_type.duration)
         return (start, stop) in practitioner._hms_free_slots(start, stop, appointment_type)

@@ -557,13 +557,20 @@ class HmsAppointment(models.Model):
             template = self.env.ref(f"hms_appointment.{mail_xmlid}", raise_if_not_found=False)
             if template:
                 appointment.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-        if sms_xmlid:
-            template = self.env.ref(f"hms_appointment.{sms_xmlid}", raise_if_not_found=False)
-            if template and appointment.partner_id.phone_sanitized:
+        template = sms_xmlid and self.env.ref(
+            f"hms_appointment.{sms_xmlid}", raise_if_not_found=False
+        )
+        if template and appointment.partner_id.phone_sanitized:
+            if appointment.company_id._hms_can_send_sms():
                 appointment._message_sms_with_template(
                     template=template,
                     partner_ids=appointment.partner_id.ids,
                     put_in_queue=True,
+                )
+            else:
+                # Queued SMS would only fail (and log) at every run of Odoo's SMS sender.
+                appointment._message_log(
+                    body=self.env._("No SMS sent: no SMS provider is set up for this clinic.")
                 )
         if tell_practitioner:
             appointment._hms_notify_practitioner(event)

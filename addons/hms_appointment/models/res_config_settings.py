@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -11,8 +11,26 @@ class ResConfigSettings(models.TransientModel):
     hms_cancel_notice_hours = fields.Integer(
         related="company_id.hms_cancel_notice_hours", readonly=False
     )
+    hms_booking_notice_hours = fields.Integer(
+        related="company_id.hms_booking_notice_hours", readonly=False
+    )
     hms_queue_display_url = fields.Char(compute="_compute_hms_queue_display_url")
+    hms_can_send_sms = fields.Boolean(compute="_compute_hms_can_send_sms")
 
+    @api.depends("company_id")
     def _compute_hms_queue_display_url(self):
+        # A read only: opening Settings must not write to the clinic.
         for settings in self:
             settings.hms_queue_display_url = settings.company_id._hms_queue_display_url()
+
+    @api.depends("company_id")
+    def _compute_hms_can_send_sms(self):
+        for settings in self:
+            settings.hms_can_send_sms = settings.company_id._hms_can_send_sms()
+
+    def set_values(self):
+        super().set_values()
+        # A clinic made before the waiting-room display existed gets its token on Save.
+        company = self.company_id.sudo()
+        if not company.hms_queue_token:
+            company.hms_queue_token = company._hms_new_queue_token()

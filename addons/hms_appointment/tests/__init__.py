@@ -7,3 +7,4 @@ from . import test_access
 from . import test_portal
 from . import test_report
 from . import test_my_day
+from . import test_settings

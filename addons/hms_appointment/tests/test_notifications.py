@@ -8,6 +8,13 @@ from .common import HmsAppointmentCase, at
 @tagged("post_install", "-at_install")
 @freeze_time("2030-06-01 10:00:00")
 class TestNotifications(HmsAppointmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sms_account = cls.env["iap.account"].create(
+            {"service_id": cls.env.ref("sms.iap_service_sms").id, "state": "registered"}
+        )
+
     def outgoing(self, appointment):
         mails = self.env["mail.mail"].search(
             [("model", "=", "hms.appointment"), ("res_id", "=", appointment.id)]
@@ -79,3 +86,20 @@ class TestNotifications(HmsAppointmentCase):
         appointment = self.book(at(0, 9))
         _mails, sms = self.outgoing(appointment)
         self.assertEqual(sms.body, f"Booked: {appointment.name}")
+
+    def test_without_an_sms_provider_nothing_goes_by_sms(self):
+        """Offline or unregistered: e-mails only, said on the record, and no noise in the log."""
+        self.sms_account.state = "unregistered"
+        self.clinic_a.hms_reminder_hours = 48
+        appointment = self.book(at(0, 9))
+        with (
+            freeze_time("2030-06-02 08:00:00"),
+            self.assertNoLogs("odoo", level="WARNING"),
+        ):
+            self.assertEqual(self.env["hms.appointment"]._cron_send_reminders(), appointment)
+            self.env["sms.sms"].sudo()._process_queue()
+        mails, sms = self.outgoing(appointment)
+        self.assertFalse(sms)
+        self.assertIn("reminder", " ".join(mails.mapped("subject")).lower())
+        notes = appointment.message_ids.filtered(lambda m: "No SMS sent" in (m.body or ""))
+        self.assertEqual(len(notes), 2, "the confirmation and the reminder")

@@ -1,5 +1,3 @@
-from werkzeug.exceptions import Forbidden
-
 from odoo import http
 from odoo.http import request
 
@@ -10,15 +8,12 @@ PAGE_SIZE = 40
 
 
 class AuditPortal(CustomerPortal):
-    def _hms_audit_own_patients(self):
-        """The patient records of the signed-in user: their own and their dependants'."""
-        Patient = request.env["hms.patient"]
-        return Patient.sudo().search(Patient._hms_portal_domain())
-
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "hms_access_log_count" in counters:
-            patients = self._hms_audit_own_patients()
+            Patient = request.env["hms.patient"]
+            patients = Patient._hms_portal_patients() if Patient.has_access("read") else Patient
+            # Patients cannot read the trail itself: they count the accesses to their records.
             values["hms_access_log_count"] = (
                 request.env["hms.audit.event"]
                 .sudo()
@@ -35,12 +30,12 @@ class AuditPortal(CustomerPortal):
         website=True,
     )
     def portal_my_access_log(self, page=1, patient_id=None):
-        patients = self._hms_audit_own_patients()
+        patients = request.env["hms.patient"]._hms_portal_patients()
         if patient_id:
             # Only one's own record or a dependant's: a forged id is refused, not ignored.
             patient = patients.filtered(lambda p: str(p.id) == str(patient_id))
             if not patient:
-                raise Forbidden()
+                return request.redirect("/my")
         else:
             patient = patients
         Event = request.env["hms.audit.event"].sudo()

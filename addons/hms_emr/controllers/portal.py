@@ -15,12 +15,19 @@ class CustomerPortal(portal.CustomerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "visit_count" in counters:
+        if "hms_visit_count" in counters:
             Encounter = request.env["hms.encounter"]
-            values["visit_count"] = (
-                Encounter.search_count([]) if Encounter.has_access("read") else 0
+            values["hms_visit_count"] = (
+                Encounter.search_count(self._hms_visit_domain())
+                if Encounter.has_access("read")
+                else 0
             )
         return values
+
+    def _hms_visit_domain(self):
+        """Released summaries of the patients the user manages (themselves, their dependants)."""
+        patients = request.env["hms.patient"]._hms_portal_patients()
+        return [("patient_id", "in", patients.ids), ("is_summary_released", "=", True)]
 
     @http.route(
         ["/my/visits", "/my/visits/page/<int:page>"], type="http", auth="user", website=True
@@ -29,13 +36,14 @@ class CustomerPortal(portal.CustomerPortal):
         Encounter = request.env["hms.encounter"]
         if not Encounter.has_access("read"):
             return request.redirect("/my")
+        domain = self._hms_visit_domain()
         pager = portal_pager(
             url="/my/visits",
-            total=Encounter.search_count([]),
+            total=Encounter.search_count(domain),
             page=page,
             step=self._items_per_page,
         )
-        visits = Encounter.search([], limit=self._items_per_page, offset=pager["offset"])
+        visits = Encounter.search(domain, limit=self._items_per_page, offset=pager["offset"])
         values = self._prepare_portal_layout_values()
         values.update(
             {

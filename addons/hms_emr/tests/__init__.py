@@ -10,3 +10,4 @@ from . import test_conditions
 from . import test_care_team
 from . import test_roles
 from . import test_mixins
+from . import test_demo

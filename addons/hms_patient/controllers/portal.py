@@ -14,30 +14,26 @@ class PatientPortal(portal.CustomerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "patient_count" in counters:
+        if "hms_patient_count" in counters:
             Patient = request.env["hms.patient"]
-            values["patient_count"] = (
-                Patient.search_count(Patient._hms_portal_domain())
-                if Patient.has_access("read")
-                else 0
+            values["hms_patient_count"] = (
+                len(Patient._hms_portal_patients()) if Patient.has_access("read") else 0
             )
         return values
 
-    def _patient_check_access(self, patient_id):
-        """The patient, sudoed, if the portal user may see it; 404 otherwise (forged ids)."""
-        try:
-            return self._document_check_access("hms.patient", patient_id)
-        except (AccessError, MissingError) as error:
-            raise request.not_found() from error
+    def _hms_patient_check_access(self, patient_id):
+        """The patient, sudoed, if it is one the user manages (themselves, a dependant)."""
+        patient = self._document_check_access("hms.patient", patient_id)
+        if patient not in request.env["hms.patient"]._hms_portal_patients():
+            raise AccessError(request.env._("This is not one of your patient records."))
+        return patient
 
     @http.route(["/my/patients"], type="http", auth="user", website=True)
     def portal_my_patients(self, **_kw):
         values = self._prepare_portal_layout_values()
         values.update(
             {
-                "patients": request.env["hms.patient"].search(
-                    request.env["hms.patient"]._hms_portal_domain()
-                ),
+                "patients": request.env["hms.patient"]._hms_portal_patients(),
                 "page_name": "patients",
             }
         )
@@ -47,7 +43,10 @@ class PatientPortal(portal.CustomerPortal):
         ["/my/patients/<int:patient_id>"], type="http", auth="user", methods=["GET"], website=True
     )
     def portal_my_patient(self, patient_id, error=None, **_kw):
-        patient = self._patient_check_access(patient_id)
+        try:
+            patient = self._hms_patient_check_access(patient_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -65,7 +64,10 @@ class PatientPortal(portal.CustomerPortal):
         ["/my/patients/<int:patient_id>"], type="http", auth="user", methods=["POST"], website=True
     )
     def portal_my_patient_update(self, patient_id, **post):
-        patient = self._patient_check_access(patient_id)
+        try:
+            patient = self._hms_patient_check_access(patient_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
         values = {fname: post[fname].strip() for fname in PORTAL_FIELDS if fname in post}
         return self._portal_write(patient, lambda: patient.write(values))
 
@@ -77,7 +79,10 @@ class PatientPortal(portal.CustomerPortal):
         website=True,
     )
     def portal_my_patient_contact_add(self, patient_id, **post):
-        patient = self._patient_check_access(patient_id)
+        try:
+            patient = self._hms_patient_check_access(patient_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
         values = {fname: post.get(fname, "").strip() for fname in CONTACT_FIELDS}
         values["patient_id"] = patient.id
         if not values["name"] or not values["phone"]:
@@ -96,10 +101,13 @@ class PatientPortal(portal.CustomerPortal):
         website=True,
     )
     def portal_my_patient_contact_delete(self, patient_id, contact_id, **_post):
-        patient = self._patient_check_access(patient_id)
+        try:
+            patient = self._hms_patient_check_access(patient_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
         contact = patient.contact_ids.filtered(lambda c: c.id == contact_id)
         if not contact:
-            raise request.not_found()
+            return request.redirect(f"/my/patients/{patient.id}")
         return self._portal_write(patient, contact.unlink)
 
     def _portal_write(self, patient, operation):

@@ -344,6 +344,15 @@ class HmsPatient(models.Model):
         return ["|", ("partner_id", "=", partner.id), ("guardian_partner_ids", "in", partner.ids)]
 
     @api.model
+    def _hms_portal_patients(self):
+        """The patients the current user manages in the portal: themselves and their dependants.
+
+        Sudoed, for the portal pages: the domain is the portal record rule's, so it finds the
+        same records for a portal user, and only the user's own for staff.
+        """
+        return self.sudo().search(self._hms_portal_domain())
+
+    @api.model
     def _normalize_phone(self, number, company, fname="phone"):
         """Return ``number`` in E.164 for the clinic's country, or raise naming ``fname``."""
         if not number:

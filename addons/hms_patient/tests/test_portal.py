@@ -19,9 +19,9 @@ class TestPatientPortal(HmsPatientCommon, HttpCase):
     def login(self, user):
         self.authenticate(user.login, hms_password(user))
 
-    def post(self, url, data):
+    def post(self, url, data, **kwargs):
         token = re.search(r'csrf_token: "(\w+)"', self.url_open("/my").text).group(1)
-        return self.url_open(url, data=dict(data, csrf_token=token))
+        return self.url_open(url, data=dict(data, csrf_token=token), **kwargs)
 
     def test_patient_sees_and_updates_own_profile(self):
         self.login(self.portal_patient_a)
@@ -61,22 +61,42 @@ class TestPatientPortal(HmsPatientCommon, HttpCase):
         self.assertEqual(self.patient_dependant.email, "dana.family@example.com")
 
     def test_forged_ids_refused(self):
+        """Like core's portal: a record the user may not see sends them back to /my."""
         self.login(self.portal_patient_a)
-        with mute_logger("odoo.http"):
+
+        def assert_refused(response):
+            self.assertEqual(response.status_code, 303)
+            self.assertTrue(response.headers["Location"].endswith("/my"))
+
+        with mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"):
             for patient in (self.patient_b, self.patient_dependant):
                 url = f"/my/patients/{patient.id}"
                 with self.subTest(patient=patient.name):
-                    self.assertEqual(self.url_open(url).status_code, 404)
-                    self.assertEqual(self.post(url, {"city": "Forged"}).status_code, 404)
-                    self.assertEqual(
+                    assert_refused(self.url_open(url, allow_redirects=False))
+                    assert_refused(self.post(url, {"city": "Forged"}, allow_redirects=False))
+                    assert_refused(
                         self.post(
-                            f"{url}/contacts", {"name": "X", "phone": "2175550173"}
-                        ).status_code,
-                        404,
+                            f"{url}/contacts",
+                            {"name": "X", "phone": "2175550173"},
+                            allow_redirects=False,
+                        )
                     )
-            self.assertEqual(self.url_open("/my/patients/999999").status_code, 404)
+            assert_refused(self.url_open("/my/patients/999999", allow_redirects=False))
         self.assertFalse(self.patient_b.city)
         self.assertFalse(self.patient_dependant.contact_ids)
+
+    def test_staff_member_manages_only_their_own_record_in_the_portal(self):
+        """Staff who may read every patient still see only their own record under /my."""
+        own = self.env["hms.patient"].create(
+            {"partner_id": self.receptionist.partner_id.id, "company_id": self.clinic_a.id}
+        )
+        self.login(self.receptionist)
+        page = self.url_open("/my/patients").text
+        self.assertIn(own.mrn, page)
+        self.assertNotIn(self.patient_a.mrn, page)
+        response = self.url_open(f"/my/patients/{self.patient_a.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.patient_a.with_user(self.receptionist).name, "Alice Test")
 
     def test_rpc_own_record_only(self):
         def call(method, *args, **kwargs):
