@@ -472,12 +472,12 @@ class HmsPrescription(models.Model):
                                     interaction.severity,
                                     self.env._(
                                         "Interaction with %(other)s (%(terms)s): %(effect)s "
-                                        "%(management)s [%(source)s]",
+                                        "%(management)s [%(reference)s]",
                                         other=label,
                                         terms=" × ".join(sorted(terms)),
                                         effect=interaction.description,
                                         management=interaction.management or "",
-                                        source=interaction.source,
+                                        reference=interaction.source,
                                     ),
                                 )
                             )

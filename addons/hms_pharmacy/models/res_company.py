@@ -37,6 +37,8 @@ class ResCompany(models.Model):
                 "default_location_dest_id": self.env.ref("hms_pharmacy.location_patients").id,
                 "use_create_lots": False,
                 "use_existing_lots": True,
+                # Reserved when the pharmacist prepares, with lots that outlive the course.
+                "reservation_method": "manual",
                 "hms_is_pharmacy": True,
             }
         )
