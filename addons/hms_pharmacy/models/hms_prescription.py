@@ -203,6 +203,9 @@ class HmsPrescription(models.Model):
     def write(self, vals):
         locked = set(vals) & self._hms_content_fields()
         if locked and any(rx.state != "draft" for rx in self):
+            # Who may write comes before what may be written.
+            self.check_access("write")
+            self.check_field_access_rights("write", list(vals))
             merge = self.env.context.get("hms_patient_merge") and set(vals) == {"patient_id"}
             if not merge:
                 raise UserError(
