@@ -273,7 +273,7 @@ class HmsPrescription(models.Model):
                         state=dict(self._fields["state"].selection)[prescription.state],
                     )
                 )
-        self.picking_ids.sudo().filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.sudo().picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
         self.write({"state": "cancelled", "queue_step": False})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
