@@ -128,16 +128,20 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
 
     def audit_medicine(self):
         """A lot-tracked medicine with 100 units in clinic A's pharmacy (hms_pharmacy)."""
-        medicine = self.env["product.template"].create(
-            {
-                "name": "Audit tablets",
-                "is_storable": True,
-                "tracking": "lot",
-                "hms_is_medicine": True,
-                "hms_dose_unit": "tablet",
-                "hms_ingredient_ids": [(0, 0, {"name": "auditamol"})],
-            }
-        ).product_variant_id
+        medicine = (
+            self.env["product.template"]
+            .create(
+                {
+                    "name": "Audit tablets",
+                    "is_storable": True,
+                    "tracking": "lot",
+                    "hms_is_medicine": True,
+                    "hms_dose_unit": "tablet",
+                    "hms_ingredient_ids": [(0, 0, {"name": "auditamol"})],
+                }
+            )
+            .product_variant_id
+        )
         location = self.clinic_a._hms_pharmacy_picking_type().default_location_src_id
         lot = self.env["stock.lot"].create(
             {"name": "AUDIT-1", "product_id": medicine.id, "company_id": self.clinic_a.id}

@@ -38,7 +38,10 @@ class CustomerPortal(portal.CustomerPortal):
             step=self._items_per_page,
         )
         prescriptions = Prescription.search(
-            [], order="date_issued desc, id desc", limit=self._items_per_page, offset=pager["offset"]
+            [],
+            order="date_issued desc, id desc",
+            limit=self._items_per_page,
+            offset=pager["offset"],
         )
         values = self._prepare_portal_layout_values()
         values.update(

@@ -35,7 +35,7 @@ class HmsDrugInteraction(models.Model):
     @api.depends("term_a", "term_b")
     def _compute_display_name(self):
         for interaction in self:
-            interaction.display_name = f"{interaction.term_a} × {interaction.term_b}"
+            interaction.display_name = f"{interaction.term_a} x {interaction.term_b}"
 
     @api.constrains("term_a", "term_b")
     def _check_terms(self):

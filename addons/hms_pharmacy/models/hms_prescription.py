@@ -162,11 +162,7 @@ class HmsPrescription(models.Model):
         now = fields.Datetime.now()
         for prescription in self:
             start = prescription.date_issued
-            end = (
-                prescription.handed_over_date
-                if prescription.queue_step == "handed_over"
-                else now
-            )
+            end = prescription.handed_over_date if prescription.queue_step == "handed_over" else now
             prescription.waiting_minutes = int((end - start).total_seconds() // 60) if start else 0
 
     def _compute_verify_url(self):
@@ -237,9 +233,7 @@ class HmsPrescription(models.Model):
         self._hms_check_prescriber()
         for prescription in self:
             if prescription.state != "draft":
-                raise UserError(
-                    self.env._("%(name)s is already issued.", name=prescription.name)
-                )
+                raise UserError(self.env._("%(name)s is already issued.", name=prescription.name))
             if not prescription.line_ids:
                 raise UserError(
                     self.env._("%(name)s has no medicine to issue.", name=prescription.name)
@@ -273,7 +267,9 @@ class HmsPrescription(models.Model):
                         state=dict(self._fields["state"].selection)[prescription.state],
                     )
                 )
-        self.sudo().picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.sudo().picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ).action_cancel()
         self.write({"state": "cancelled", "queue_step": False})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
@@ -299,7 +295,7 @@ class HmsPrescription(models.Model):
         return True
 
     def action_prepare(self):
-        """Pick the medicines: a pharmacy picking reserved FEFO with lots that outlive the course."""
+        """Pick the medicines: a pharmacy picking reserved FEFO, lots outliving the course."""
         self._hms_check_pharmacist()
         self._hms_check_dispensable()
         for prescription in self:
@@ -467,7 +463,9 @@ class HmsPrescription(models.Model):
                         label = f"{label} ({other.prescription_id.name})"
                     for interaction in interactions:
                         terms = {interaction.term_a, interaction.term_b}
-                        if (interaction.term_a in keys[line] and interaction.term_b in keys[other]) or (
+                        if (
+                            interaction.term_a in keys[line] and interaction.term_b in keys[other]
+                        ) or (
                             interaction.term_b in keys[line] and interaction.term_a in keys[other]
                         ):
                             findings[line].append(
@@ -477,7 +475,7 @@ class HmsPrescription(models.Model):
                                         "Interaction with %(other)s (%(terms)s): %(effect)s "
                                         "%(management)s [%(reference)s]",
                                         other=label,
-                                        terms=" × ".join(sorted(terms)),
+                                        terms=" x ".join(sorted(terms)),
                                         effect=interaction.description,
                                         management=interaction.management or "",
                                         reference=interaction.source,
@@ -582,10 +580,12 @@ class HmsPrescription(models.Model):
             # Stricter than Odoo's "expired" rule: the lot must last the whole course.
             move.with_context(hms_lot_usable_until=now + timedelta(days=days))._action_assign()
         short = picking.move_ids.filtered(
-            lambda m: float_compare(
-                m.quantity, m.product_uom_qty, precision_rounding=m.product_uom.rounding
+            lambda m: (
+                float_compare(
+                    m.quantity, m.product_uom_qty, precision_rounding=m.product_uom.rounding
+                )
+                < 0
             )
-            < 0
         )
         if short:
             raise UserError(
@@ -627,7 +627,8 @@ class HmsPrescription(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM stock_quant WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT",
+                    "SELECT id FROM stock_quant WHERE id IN %s "
+                    "ORDER BY id FOR NO KEY UPDATE NOWAIT",
                     [tuple(quants.ids)],
                 )
         except (errors.LockNotAvailable, errors.SerializationFailure) as error:
@@ -641,7 +642,9 @@ class HmsPrescription(models.Model):
 
     def _hms_update_dispense_state(self):
         """Partially dispensed or dispensed, from the lines' ledger (after moves are done)."""
-        for prescription in self.filtered(lambda rx: rx.state in ("issued", "partial", "dispensed")):
+        for prescription in self.filtered(
+            lambda rx: rx.state in ("issued", "partial", "dispensed")
+        ):
             lines = prescription.line_ids
             if all(
                 float_compare(line.qty_owed, 0, precision_rounding=line.uom_rounding) <= 0

@@ -64,9 +64,7 @@ class HmsPrescriptionLine(models.Model):
         readonly=False,
         precompute=True,
     )
-    frequency_type = fields.Selection(
-        FREQUENCIES, "Frequency", required=True, default="times_day"
-    )
+    frequency_type = fields.Selection(FREQUENCIES, "Frequency", required=True, default="times_day")
     frequency_value = fields.Integer(
         "Times / Hours",
         required=True,
@@ -83,7 +81,7 @@ class HmsPrescriptionLine(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="Dose × frequency × days, rounded up to whole packs; editable.",
+        help="Dose x frequency x days, rounded up to whole packs; editable.",
     )
     instructions = fields.Char()
     is_substitution_allowed = fields.Boolean("Substitution Allowed", default=True)
@@ -178,8 +176,7 @@ class HmsPrescriptionLine(models.Model):
             if line.frequency_value <= 0 or line.refills < 0:
                 raise ValidationError(
                     self.env._(
-                        "%(product)s: the frequency must be positive and the refills not "
-                        "negative.",
+                        "%(product)s: the frequency must be positive and the refills not negative.",
                         product=line.product_id.display_name,
                     )
                 )

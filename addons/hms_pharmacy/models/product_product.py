@@ -21,8 +21,7 @@ class ProductProduct(models.Model):
         terms = {name.lower() for name in self.hms_ingredient_ids.mapped("name")}
         terms |= {
             term.strip().lower()
-            for term in (self.hms_allergy_classes or "").split(",")
-            + [self.hms_generic_name or ""]
+            for term in [*(self.hms_allergy_classes or "").split(","), self.hms_generic_name or ""]
         }
         return {term for term in terms if len(term) >= 4}
 

@@ -101,7 +101,7 @@ class ProductTemplate(models.Model):
             self.use_expiration_date = True
 
     def write(self, vals):
-        if "hms_atc_code" in vals and vals["hms_atc_code"]:
+        if vals.get("hms_atc_code"):
             vals["hms_atc_code"] = vals["hms_atc_code"].strip().upper()
         return super().write(vals)
 
@@ -121,8 +121,9 @@ class ProductTemplate(models.Model):
         )
         templates = self.browse(medicines.mapped("res_id"))
         now = fields.Datetime.now()
-        Lot, Quant = self.env["stock.lot"], self.env["stock.quant"].with_context(
-            inventory_mode=True
+        Lot, Quant = (
+            self.env["stock.lot"],
+            self.env["stock.quant"].with_context(inventory_mode=True),
         )
         quants = Quant
         for clinic in self.env["res.company"].search([("hms_clinic_code", "!=", False)]):

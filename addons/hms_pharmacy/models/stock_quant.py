@@ -8,7 +8,7 @@ from odoo.osv import expression
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
-    def _get_gather_domain(
+    def _get_gather_domain(  # noqa: PLR0917 (stock's signature)
         self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
     ):
         domain = super()._get_gather_domain(

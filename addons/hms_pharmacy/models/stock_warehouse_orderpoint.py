@@ -50,9 +50,10 @@ class StockWarehouseOrderpoint(models.Model):
             pending = template.activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type
             ).user_id
-            for user in pharmacists.filtered(
-                lambda u, op=orderpoint: op.company_id in u.company_ids
-            ) - pending:
+            for user in (
+                pharmacists.filtered(lambda u, op=orderpoint: op.company_id in u.company_ids)
+                - pending
+            ):
                 template.activity_schedule(
                     activity_type_id=activity_type.id,
                     summary=self.env._(

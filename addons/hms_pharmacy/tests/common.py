@@ -22,8 +22,12 @@ class HmsPharmacyCommon(HmsEmrCommon):
         cls.paracetamol = cls._medicine(
             "Paracetamol 500 mg", "N02BE01", "tablet", 20, [("paracetamol", 500)]
         )
-        cls.amlodipine = cls._medicine("Amlodipine 5 mg", "C08CA01", "tablet", 30, [("amlodipine", 5)])
-        cls.nifedipine = cls._medicine("Nifedipine 20 mg", "C08CA05", "tablet", 30, [("nifedipine", 20)])
+        cls.amlodipine = cls._medicine(
+            "Amlodipine 5 mg", "C08CA01", "tablet", 30, [("amlodipine", 5)]
+        )
+        cls.nifedipine = cls._medicine(
+            "Nifedipine 20 mg", "C08CA05", "tablet", 30, [("nifedipine", 20)]
+        )
         cls.stock_a = cls.clinic_a._hms_pharmacy_picking_type().default_location_src_id
         cls.stock_b = cls.clinic_b._hms_pharmacy_picking_type().default_location_src_id
         now = fields.Datetime.now()
@@ -32,11 +36,17 @@ class HmsPharmacyCommon(HmsEmrCommon):
         cls.lot_soon = cls._stock(cls.amoxicillin, "AMX-SOON", now + timedelta(days=5), 30)
         cls.lot_next = cls._stock(cls.amoxicillin, "AMX-NEXT", now + timedelta(days=60), 42)
         cls.lot_late = cls._stock(cls.amoxicillin, "AMX-LATE", now + timedelta(days=400), 100)
-        for product in (cls.warfarin, cls.ibuprofen, cls.paracetamol, cls.amlodipine, cls.nifedipine):
+        for product in (
+            cls.warfarin,
+            cls.ibuprofen,
+            cls.paracetamol,
+            cls.amlodipine,
+            cls.nifedipine,
+        ):
             cls._stock(product, f"{product.default_code}-1", now + timedelta(days=300), 200)
 
     @classmethod
-    def _medicine(cls, name, atc, unit, pack, ingredients, classes=False):
+    def _medicine(cls, name, atc, unit, pack, ingredients, classes=False):  # noqa: PLR0917
         template = cls.env["product.template"].create(
             {
                 "name": name,
@@ -87,7 +97,7 @@ class HmsPharmacyCommon(HmsEmrCommon):
         )
 
     def draft(self, *lines, patient=None, user=None, **values):
-        """A draft prescription of ``user``'s consultation with ``patient`` (doctor A, patient A)."""
+        """A draft prescription of a consultation (doctor A and patient A by default)."""
         user = user or self.doctor
         encounter = self.open_encounter(user=user, patient=patient or self.patient_a)
         return (

@@ -4,7 +4,11 @@ from odoo.tools import mute_logger
 
 from .common import HmsPharmacyCase
 
-RULE_LOGGERS = ("odoo.addons.base.models.ir_rule", "odoo.models", "odoo.addons.base.models.ir_model")
+RULE_LOGGERS = (
+    "odoo.addons.base.models.ir_rule",
+    "odoo.models",
+    "odoo.addons.base.models.ir_model",
+)
 
 
 @tagged("post_install", "-at_install", "hms_access")
@@ -27,7 +31,9 @@ class TestPharmacyAccess(HmsPharmacyCase):
     def test_doctor_prescribes_for_patients_in_care_only(self):
         Prescription = self.env["hms.prescription"]
         self.assertEqual(
-            Prescription.with_user(self.doctor).search([("id", "in", (self.prescription | self.draft_rx).ids)]),
+            Prescription.with_user(self.doctor).search(
+                [("id", "in", (self.prescription | self.draft_rx).ids)]
+            ),
             self.prescription | self.draft_rx,
         )
         self.assertEqual(self.prescription.with_user(self.doctor).note, "Suspected migraine")
@@ -67,7 +73,9 @@ class TestPharmacyAccess(HmsPharmacyCase):
             {"patient_id": self.patient_a.id, "practitioner_id": self.practitioner_a.id},
         )
         # Patient allergies are readable for the pharmacy's checks.
-        self.assertTrue(self.patient_a.with_user(self.pharmacist).allergy_ids.check_access("read") is None)
+        self.assertTrue(
+            self.patient_a.with_user(self.pharmacist).allergy_ids.check_access("read") is None
+        )
 
     def test_nurse_reads_the_clinic_prescriptions_without_changing_them(self):
         rx = self.prescription.with_user(self.nurse)
@@ -100,20 +108,28 @@ class TestPharmacyAccess(HmsPharmacyCase):
 
     def test_portal_users_only_their_own_issued_prescriptions_by_rpc_rules(self):
         Prescription = self.env["hms.prescription"]
-        self.assertEqual(Prescription.with_user(self.portal_patient_a).search([]), self.prescription)
+        self.assertEqual(
+            Prescription.with_user(self.portal_patient_a).search([]), self.prescription
+        )
         self.assertRefused(self.draft_rx.with_user(self.portal_patient_a).read, ["name"])
         self.assertRefused(self.prescription.with_user(self.portal_patient_a).read, ["note"])
         self.assertFalse(Prescription.with_user(self.portal_guardian).search([]))
         self.assertRefused(self.prescription.with_user(self.portal_guardian).read, ["name"])
         dependant = self.issued(self.line(self.paracetamol), patient=self.patient_dependant)
         self.assertEqual(Prescription.with_user(self.portal_guardian).search([]), dependant)
-        self.assertRefused(self.prescription.with_user(self.portal_patient_a).write, {"priority": "1"})
+        self.assertRefused(
+            self.prescription.with_user(self.portal_patient_a).write, {"priority": "1"}
+        )
 
     def test_stock_of_another_clinic_is_invisible_to_the_pharmacist(self):
-        quants = self.env["stock.quant"].with_user(self.pharmacist).search(
-            [("location_id", "=", self.stock_b.id)]
+        quants = (
+            self.env["stock.quant"]
+            .with_user(self.pharmacist)
+            .search([("location_id", "=", self.stock_b.id)])
         )
         self.assertFalse(quants)
         self.assertTrue(
-            self.env["stock.quant"].with_user(self.pharmacist).search([("location_id", "=", self.stock_a.id)])
+            self.env["stock.quant"]
+            .with_user(self.pharmacist)
+            .search([("location_id", "=", self.stock_a.id)])
         )

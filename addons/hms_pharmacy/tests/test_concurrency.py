@@ -26,7 +26,11 @@ class TestTwoPharmacistsOnTheLastUnits(TransactionCase):
                 for xmlid in ("hms_patient.patient_john_carter", "hms_patient.patient_maria_lopez")
             ]
             practitioner = env.ref("hms_base.practitioner_hart", raise_if_not_found=False)
-            if not all(patients) or not practitioner or patients[0].company_id != patients[1].company_id:
+            if (
+                not all(patients)
+                or not practitioner
+                or patients[0].company_id != patients[1].company_id
+            ):
                 self.skipTest("needs two demo patients of one clinic and a demo practitioner")
             clinic = patients[0].company_id
             template = env["product.template"].create(
@@ -88,9 +92,7 @@ class TestTwoPharmacistsOnTheLastUnits(TransactionCase):
         with self.registry.cursor() as cr:
             rx_ids, product_id = self.ids["prescriptions"], self.ids["product"]
             cr.execute("DELETE FROM hms_dispensed_item WHERE prescription_id IN %s", [rx_ids])
-            cr.execute(
-                "SELECT id FROM stock_move WHERE product_id = %s", [product_id]
-            )
+            cr.execute("SELECT id FROM stock_move WHERE product_id = %s", [product_id])
             move_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
             cr.execute("DELETE FROM stock_move_line WHERE move_id IN %s", [move_ids])
             cr.execute("DELETE FROM stock_move WHERE id IN %s", [move_ids])
@@ -125,8 +127,9 @@ class TestTwoPharmacistsOnTheLastUnits(TransactionCase):
             second = self._env(cr2)["hms.prescription"].browse(second_id)
             first.action_prepare()
             # The first pharmacist has not handed over yet: the second one does not wait.
-            with mute_logger("odoo.sql_db"), self.assertRaisesRegex(
-                UserError, "Another pharmacist is dispensing"
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaisesRegex(UserError, "Another pharmacist is dispensing"),
             ):
                 second.action_prepare()
             cr2.rollback()
@@ -151,8 +154,9 @@ class TestTwoPharmacistsOnTheLastUnits(TransactionCase):
             first.action_prepare()
             first.action_hand_over()
             cr1.commit()
-            with mute_logger("odoo.sql_db"), self.assertRaisesRegex(
-                UserError, "Another pharmacist is dispensing"
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaisesRegex(UserError, "Another pharmacist is dispensing"),
             ):
                 second.action_prepare()
             cr2.rollback()

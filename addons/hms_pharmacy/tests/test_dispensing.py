@@ -66,8 +66,9 @@ class TestDispensing(HmsPharmacyCase):
 
     def test_not_enough_usable_stock_is_refused_and_nothing_is_written(self):
         # 210 capsules for 90 days: only the 400-day lot (100) lasts the course.
-        prescription = self.issued(self.line(self.amoxicillin, frequency_value=1, duration_days=90,
-                                             quantity=210))
+        prescription = self.issued(
+            self.line(self.amoxicillin, frequency_value=1, duration_days=90, quantity=210)
+        )
         rx = prescription.with_user(self.pharmacist)
         rx.action_verify()
         quants_before = self.env["stock.quant"].search([("product_id", "=", self.amoxicillin.id)])
@@ -79,8 +80,9 @@ class TestDispensing(HmsPharmacyCase):
         self.assertEqual([(q.quantity, q.reserved_quantity) for q in quants_before], before)
 
     def test_partial_dispensing_keeps_a_ledger_and_dispenses_the_rest_later(self):
-        prescription = self.issued(self.line(self.ibuprofen, frequency_value=2, duration_days=20,
-                                             refills=1))
+        prescription = self.issued(
+            self.line(self.ibuprofen, frequency_value=2, duration_days=20, refills=1)
+        )
         line = prescription.line_ids.with_user(self.pharmacist)
         self.assertEqual((line.quantity, line.qty_prescribed), (48, 96))
         self.assertEqual(line.qty_to_dispense, 48)
@@ -177,11 +179,16 @@ class TestDispensing(HmsPharmacyCase):
 
     def test_stock_of_another_clinic_is_not_used(self):
         self.lot_b = self._stock(
-            self.paracetamol, "PARA-B", fields.Datetime.now() + timedelta(days=300), 500,
+            self.paracetamol,
+            "PARA-B",
+            fields.Datetime.now() + timedelta(days=300),
+            500,
             location=self.stock_b,
         )
         self.env["stock.quant"]._update_available_quantity(
-            self.paracetamol, self.stock_a, -200,
+            self.paracetamol,
+            self.stock_a,
+            -200,
             lot_id=self.env["stock.lot"].search([("name", "=", "N02BE01-1")]),
         )
         prescription = self.issued(self.line(self.paracetamol))

@@ -30,8 +30,12 @@ class TestPharmacyInventory(HmsPharmacyCase):
 
     def test_expired_stock_is_scrapped_through_odoo_scrap(self):
         Quant = self.env["stock.quant"].with_user(self.pharmacist)
-        expired = Quant.search([("lot_id", "=", self.lot_expired.id), ("location_id", "=", self.stock_a.id)])
-        fresh = Quant.search([("lot_id", "=", self.lot_late.id), ("location_id", "=", self.stock_a.id)])
+        expired = Quant.search(
+            [("lot_id", "=", self.lot_expired.id), ("location_id", "=", self.stock_a.id)]
+        )
+        fresh = Quant.search(
+            [("lot_id", "=", self.lot_late.id), ("location_id", "=", self.stock_a.id)]
+        )
         with self.assertRaisesMessage(UserError, "expired stock only"):
             (expired | fresh).action_hms_scrap_expired()
         scraps = expired.action_hms_scrap_expired()
@@ -62,7 +66,9 @@ class TestPharmacyInventory(HmsPharmacyCase):
                 "trigger": "manual",
             }
         )
-        below = Orderpoint.search([("hms_is_below_minimum", "=", True), ("id", "in", (low | fine).ids)])
+        below = Orderpoint.search(
+            [("hms_is_below_minimum", "=", True), ("id", "in", (low | fine).ids)]
+        )
         self.assertEqual(below, low)
         Orderpoint._cron_hms_low_stock_alerts()
         activities = self.amoxicillin.product_tmpl_id.activity_ids
@@ -74,9 +80,11 @@ class TestPharmacyInventory(HmsPharmacyCase):
 
     def test_prescription_pdf_carries_a_qr_code_of_the_verification_page(self):
         prescription = self.issued(self.line(self.paracetamol))
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "hms_pharmacy.action_report_prescription", prescription.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("hms_pharmacy.action_report_prescription", prescription.ids)[0]
+            .decode()
+        )
         token = prescription.sudo().verification_token
         self.assertGreaterEqual(len(token), 32)
         # assertTrue, not assertIn: a failure should not print a whole PDF page.

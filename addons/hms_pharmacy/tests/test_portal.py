@@ -20,8 +20,9 @@ class TestPortalPrescriptions(HmsPharmacyCommon, HttpCase):
         self.own = self.issued(self.line(self.paracetamol), note="Confidential working note")
         self.draft_own = self.draft(self.line(self.ibuprofen))
         self.dependant = self.issued(self.line(self.paracetamol), patient=self.patient_dependant)
-        self.other = self.issued(self.line(self.paracetamol), patient=self.patient_b,
-                                 user=self.doctor_b)
+        self.other = self.issued(
+            self.line(self.paracetamol), patient=self.patient_b, user=self.doctor_b
+        )
 
     def link(self, prescription):
         return f'href="/my/prescriptions/{prescription.id}?download=true"'
@@ -63,8 +64,11 @@ class TestPortalPrescriptions(HmsPharmacyCommon, HttpCase):
         rows = self.rpc(user, "hms.prescription.line", "search_read", [], fields=["product_id"])
         self.assertEqual([row["id"] for row in rows], self.own.line_ids.ids)
         with mute_logger("odoo.addons.base.models.ir_rule", "odoo.http", "odoo.models"):
-            for record, fields in ((self.other, ["name"]), (self.draft_own, ["name"]),
-                                   (self.own, ["note"])):
+            for record, fields in (
+                (self.other, ["name"]),
+                (self.draft_own, ["name"]),
+                (self.own, ["note"]),
+            ):
                 with self.subTest(record=record.name, fields=fields), self.assertRaises(Fault):
                     self.rpc(user, "hms.prescription", "read", record.ids, fields=fields)
 

@@ -13,14 +13,20 @@ from .common import HmsPharmacyCase
 class TestPrescription(HmsPharmacyCase):
     def test_quantity_from_dose_frequency_and_days_in_whole_packs(self):
         prescription = self.draft(
-            # 1 × 3 a day × 7 days = 21 capsules: exactly one pack of 21.
+            # 1 x 3 a day x 7 days = 21 capsules: exactly one pack of 21.
             self.line(self.amoxicillin),
             # 2 tablets every 8 hours for 5 days = 30 tablets: two packs of 24.
-            self.line(self.ibuprofen, dose=2, frequency_type="every_hours", frequency_value=8,
-                      duration_days=5),
+            self.line(
+                self.ibuprofen,
+                dose=2,
+                frequency_type="every_hours",
+                frequency_value=8,
+                duration_days=5,
+            ),
             # As needed, at most 4 a day for 3 days = 12: one pack of 20.
-            self.line(self.paracetamol, frequency_type="as_needed", frequency_value=4,
-                      duration_days=3),
+            self.line(
+                self.paracetamol, frequency_type="as_needed", frequency_value=4, duration_days=3
+            ),
             # A dose in mg, not in the dispensing unit: one pack, for the doctor to adjust.
             self.line(self.warfarin, dose=5, dose_unit="mg"),
         )

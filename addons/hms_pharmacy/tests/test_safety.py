@@ -64,7 +64,7 @@ class TestSafetyChecks(HmsPharmacyCase):
         line = prescription.line_ids
         self.assertEqual(line.safety_severity, "severe")
         self.assertIn(current.name, line.safety_findings)
-        self.assertIn("b01aa × m01a", line.safety_findings)
+        self.assertIn("b01aa x m01a", line.safety_findings)
         self.assertIn("Demo catalogue", line.safety_findings, "the source is named")
 
     def test_interaction_within_the_new_prescription(self):
