@@ -686,6 +686,57 @@ class HmsPrescription(models.Model):
             "cancelled": self.env._("Cancelled"),
         }.get(self.state, self.env._("Not issued"))
 
+    @api.model
+    def _hms_load_demo_prescriptions(self):
+        """Demo: prescriptions that exercise each safety check (run once, with the demo)."""
+        ref = self.env.ref
+        practitioner = ref("hms_base.practitioner_hart", raise_if_not_found=False)
+        john = ref("hms_patient.patient_john_carter", raise_if_not_found=False)
+        maria = ref("hms_patient.patient_maria_lopez", raise_if_not_found=False)
+        # Demo files load again on updates: the story is told once.
+        if not (practitioner and john and maria) or self.search_count(
+            [("patient_id", "in", (john | maria).ids)], limit=1
+        ):
+            return
+
+        def line(xmlid, **values):
+            product = ref(f"hms_pharmacy.{xmlid}").product_variant_id
+            return Command.create(
+                {"product_id": product.id, "frequency_value": 1, "duration_days": 28, **values}
+            )
+
+        def prescription(patient, *lines):
+            return self.create(
+                {
+                    "patient_id": patient.id,
+                    "practitioner_id": practitioner.id,
+                    "company_id": patient.company_id.id,
+                    "line_ids": list(lines),
+                }
+            )
+
+        # John is allergic to penicillin: amoxicillin is a severe finding, issued with a reason.
+        prescription(
+            john,
+            line(
+                "medicine_amoxicillin_500",
+                frequency_value=3,
+                duration_days=7,
+                override_reason="Label doubtful: tolerated amoxicillin in 2024 under observation",
+            ),
+            line("medicine_paracetamol_500", frequency_type="as_needed", frequency_value=4),
+        ).action_issue()
+        # Maria takes warfarin and amlodipine...
+        prescription(
+            maria, line("medicine_warfarin_5"), line("medicine_amlodipine_5")
+        ).action_issue()
+        # ...so a new NSAID interacts (severe) and nifedipine duplicates amlodipine (C08CA).
+        prescription(
+            maria,
+            line("medicine_ibuprofen_400", frequency_value=3, duration_days=5),
+            line("medicine_nifedipine_20"),
+        ).action_check_safety()
+
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Prescription %(name)s", name=self.name)

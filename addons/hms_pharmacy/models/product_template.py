@@ -120,6 +120,11 @@ class ProductTemplate(models.Model):
             [("module", "=", "hms_pharmacy"), ("model", "=", "product.template")]
         )
         templates = self.browse(medicines.mapped("res_id"))
+        # Demo files load again on updates: the stock is put in once.
+        if self.env["stock.lot"].search_count(
+            [("product_id.product_tmpl_id", "in", templates.ids)], limit=1
+        ):
+            return
         now = fields.Datetime.now()
         Lot, Quant = (
             self.env["stock.lot"],

@@ -161,3 +161,34 @@ class TestPrescription(HmsPharmacyCase):
         self.assertNotEqual(copy.name, prescription.name)
         self.assertEqual(copy.line_ids.safety_severity, "none")
         self.assertFalse(copy.sudo().verification_token)
+
+    def test_patient_merge_moves_issued_prescriptions_and_dispensed_items(self):
+        duplicate = self.env["hms.patient"].create(
+            {
+                "name": "Alice Test",
+                "birthdate": "1985-04-12",
+                "company_id": self.clinic_a.id,
+                "duplicate_reason": "Registered twice by mistake",
+            }
+        )
+        encounter = self.env["hms.encounter"].create(
+            {"patient_id": duplicate.id, "practitioner_id": self.practitioner_a.id}
+        )
+        prescription = self.env["hms.prescription"].create(
+            {"encounter_id": encounter.id, "line_ids": [self.line(self.paracetamol)]}
+        )
+        prescription.action_issue()
+        self.dispense(prescription)
+        items = self.env["hms.dispensed.item"].search([("prescription_id", "=", prescription.id)])
+        wizard = (
+            self.env["hms.patient.merge"]
+            .with_user(self.manager)
+            .with_context(active_model="hms.patient", active_ids=(self.patient_a | duplicate).ids)
+            .create({"reason": "Same person"})
+        )
+        wizard.dst_patient_id = self.patient_a
+        wizard.action_merge()
+        self.assertEqual(prescription.patient_id, self.patient_a)
+        self.assertEqual(prescription.line_ids.patient_id, self.patient_a)
+        self.assertEqual(items.patient_id, self.patient_a)
+        self.assertEqual(prescription.state, "dispensed")
