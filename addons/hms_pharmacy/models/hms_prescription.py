@@ -131,6 +131,16 @@ class HmsPrescription(models.Model):
         ("verification_token_unique", "UNIQUE(verification_token)", "Tokens are unique."),
     ]
 
+    def init(self):
+        # The pharmacist's queue: open prescriptions, urgent then oldest first.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hms_prescription_queue_index
+                ON hms_prescription (company_id, priority DESC, date_issued, id)
+             WHERE state IN ('issued', 'partial')
+            """
+        )
+
     @api.depends("encounter_id")
     def _compute_patient_id(self):
         for prescription in self:
@@ -454,36 +464,49 @@ class HmsPrescription(models.Model):
                         )
             new_keys = set().union(*(keys[line] for line in lines))
             all_keys = set().union(*keys.values())
-            interactions = Interaction._hms_find(new_keys, all_keys)
+            by_term = defaultdict(set)
+            for interaction in Interaction._hms_find(new_keys, all_keys):
+                by_term[interaction.term_a].add(interaction)
+                by_term[interaction.term_b].add(interaction)
+            current_ids = set(current.ids)
             for index, line in enumerate(lines):
+                line_keys = keys[line]
+                candidates = {i for key in line_keys for i in by_term.get(key, ())}
+                atc = line.product_id.hms_atc_code or ""
                 # Each pair once: a new line against the later new lines and the current ones.
                 for other in lines[index + 1 :] | current:
+                    other_keys = keys[other]
+                    hits = [
+                        i
+                        for i in candidates
+                        if (i.term_a in line_keys and i.term_b in other_keys)
+                        or (i.term_b in line_keys and i.term_a in other_keys)
+                    ]
+                    other_atc = other.product_id.hms_atc_code or ""
+                    duplicate = len(atc) >= 5 and atc[:5] == other_atc[:5]
+                    if not hits and not duplicate:
+                        continue
                     label = other.product_id.display_name
-                    if other in current:
+                    if other.id in current_ids:
                         label = f"{label} ({other.prescription_id.name})"
-                    for interaction in interactions:
-                        terms = {interaction.term_a, interaction.term_b}
-                        if (
-                            interaction.term_a in keys[line] and interaction.term_b in keys[other]
-                        ) or (
-                            interaction.term_b in keys[line] and interaction.term_a in keys[other]
-                        ):
-                            findings[line].append(
-                                (
-                                    interaction.severity,
-                                    self.env._(
-                                        "Interaction with %(other)s (%(terms)s): %(effect)s "
-                                        "%(management)s [%(reference)s]",
-                                        other=label,
-                                        terms=" x ".join(sorted(terms)),
-                                        effect=interaction.description,
-                                        management=interaction.management or "",
-                                        reference=interaction.source,
+                    for interaction in hits:
+                        findings[line].append(
+                            (
+                                interaction.severity,
+                                self.env._(
+                                    "Interaction with %(other)s (%(terms)s): %(effect)s "
+                                    "%(management)s [%(reference)s]",
+                                    other=label,
+                                    terms=" x ".join(
+                                        sorted((interaction.term_a, interaction.term_b))
                                     ),
-                                )
+                                    effect=interaction.description,
+                                    management=interaction.management or "",
+                                    reference=interaction.source,
+                                ),
                             )
-                    atc, other_atc = line.product_id.hms_atc_code, other.product_id.hms_atc_code
-                    if atc and other_atc and len(atc) >= 5 and atc[:5] == other_atc[:5]:
+                        )
+                    if duplicate:
                         findings[line].append(
                             (
                                 "moderate",
@@ -613,14 +636,16 @@ class HmsPrescription(models.Model):
         waiting, turns the race on the last units into a clear message for the second
         pharmacist (the first one's transaction holds or has changed the rows).
         """
-        quants = self.env["stock.quant"].sudo()
-        for move in moves:
-            quants |= quants.search(
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
                 [
-                    ("product_id", "=", move.product_id.id),
-                    ("location_id", "child_of", move.location_id.id),
+                    ("product_id", "in", moves.product_id.ids),
+                    ("location_id", "child_of", moves.location_id.ids),
                 ]
             )
+        )
         if not quants:
             return
         self.env.flush_all()
