@@ -382,7 +382,7 @@ def measure_concurrency(args, registry, dispensers, workers):
             f"--http-port={port}",
             f"--workers={workers}",
             "--max-cron-threads=0",
-            "--log-level=warn",
+            "--log-level=critical",
         ],
     )
     try:

@@ -335,6 +335,7 @@ class HmsPrescription(models.Model):
                 raise UserError(
                     self.env._("Prepare %(name)s before handing it over.", name=prescription.name)
                 )
+            self._hms_lock_stock(pickings.move_ids)
             pickings.move_ids.picked = True
             result = pickings.with_context(skip_sms=True, cancel_backorder=True).button_validate()
             if result is not True:
@@ -486,7 +487,7 @@ class HmsPrescription(models.Model):
                     duplicate = len(atc) >= 5 and atc[:5] == other_atc[:5]
                     if not hits and not duplicate:
                         continue
-                    label = other.product_id.display_name
+                    label = other.product_id.name
                     if other.id in current_ids:
                         label = f"{label} ({other.prescription_id.name})"
                     for interaction in hits:
@@ -630,11 +631,14 @@ class HmsPrescription(models.Model):
         return picking
 
     def _hms_lock_stock(self, moves):
-        """Lock the stock the moves will reserve: a concurrent dispenser is told, not oversold.
+        """Lock the stock rows the moves reserve or consume, one dispenser at a time.
 
-        Reservations write the quants' reserved quantity; taking the row locks first, without
-        waiting, turns the race on the last units into a clear message for the second
-        pharmacist (the first one's transaction holds or has changed the rows).
+        A second pharmacist on the same lot waits for the first one's transaction (at most
+        the ``hms_pharmacy.stock_lock_timeout_ms`` parameter, then is told so). When the
+        first one committed meanwhile, PostgreSQL refuses the second one's stale snapshot
+        (a serialization failure) and the server retries the request: the retry sees the
+        new stock and reserves what is left, or says that too little is left. Stock is
+        never reserved or consumed twice, and no quant goes negative.
         """
         quants = (
             self.env["stock.quant"]
@@ -648,22 +652,31 @@ class HmsPrescription(models.Model):
         )
         if not quants:
             return
+        timeout = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("hms_pharmacy.stock_lock_timeout_ms", 10000)
+        )
         self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("SHOW lock_timeout")
+        previous = cr.fetchone()[0]
         try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM stock_quant WHERE id IN %s "
-                    "ORDER BY id FOR NO KEY UPDATE NOWAIT",
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT set_config('lock_timeout', %s, true)", [f"{timeout}ms"])
+                cr.execute(
+                    "SELECT id FROM stock_quant WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
                     [tuple(quants.ids)],
                 )
-        except (errors.LockNotAvailable, errors.SerializationFailure) as error:
+        except errors.LockNotAvailable as error:
             raise UserError(
                 self.env._(
-                    "Another pharmacist is dispensing %(products)s at this moment: the stock "
-                    "changed under you. Refresh and try again.",
+                    "Another pharmacist is dispensing %(products)s at this moment. "
+                    "Try again in a moment.",
                     products=", ".join(moves.product_id.mapped("display_name")),
                 )
             ) from error
+        cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
     def _hms_update_dispense_state(self):
         """Partially dispensed or dispensed, from the lines' ledger (after moves are done)."""
