@@ -63,7 +63,7 @@ class HmsDrugInteraction(models.Model):
         if not new_keys or not all_keys:
             return self.browse()
         new_keys, all_keys = list(new_keys), list(all_keys)
-        return self.search(
+        return self.search_fetch(
             [
                 "|",
                 "&",
@@ -72,5 +72,6 @@ class HmsDrugInteraction(models.Model):
                 "&",
                 ("term_b", "in", new_keys),
                 ("term_a", "in", all_keys),
-            ]
+            ],
+            ["term_a", "term_b", "severity", "description", "management", "source"],
         )

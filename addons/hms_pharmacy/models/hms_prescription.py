@@ -135,8 +135,8 @@ class HmsPrescription(models.Model):
         # The pharmacist's queue: open prescriptions, urgent then oldest first.
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS hms_prescription_queue_index
-                ON hms_prescription (company_id, priority DESC, date_issued, id)
+            CREATE INDEX IF NOT EXISTS hms_prescription_queue_order_index
+                ON hms_prescription (priority DESC, date_issued, id)
              WHERE state IN ('issued', 'partial')
             """
         )
@@ -313,7 +313,6 @@ class HmsPrescription(models.Model):
                 raise UserError(
                     self.env._("Verify %(name)s before preparing it.", name=prescription.name)
                 )
-        self._hms_safety_check(block=True)
         for prescription in self:
             prescription._hms_create_picking()
         self.write(
@@ -347,9 +346,10 @@ class HmsPrescription(models.Model):
                 )
             prescription.write(
                 {
+                    # Each later fill is verified again (the safety checks with it).
                     "queue_step": "handed_over"
                     if prescription.state == "dispensed"
-                    else "verified",
+                    else "to_verify",
                     "handed_over_date": fields.Datetime.now(),
                     "handed_over_by_id": self.env.uid,
                 }
@@ -431,12 +431,13 @@ class HmsPrescription(models.Model):
         return (
             self.env["hms.prescription.line"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("patient_id", "=", self.patient_id.id),
                     ("state", "in", ACTIVE_STATES),
                     ("prescription_id", "!=", self.id),
-                ]
+                ],
+                ["product_id", "prescription_id"],
             )
         )
 
@@ -448,8 +449,17 @@ class HmsPrescription(models.Model):
             lines = prescription.line_ids
             current = prescription._hms_current_lines()
             keys = {line: line.product_id._hms_safety_keys() for line in lines | current}
-            allergies = prescription.patient_id.sudo().allergy_ids.filtered(
-                lambda a: a.status == "active" and a.allergy_type == "drug"
+            allergies = (
+                self.env["hms.patient.allergy"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("patient_id", "=", prescription.patient_id.id),
+                        ("status", "=", "active"),
+                        ("allergy_type", "=", "drug"),
+                    ],
+                    ["allergen"],
+                )
             )
             for line in lines:
                 for allergy in allergies:
