@@ -13,7 +13,7 @@ DOCTOR = "hms_base.group_hms_doctor"
 PHARMACIST = "hms_base.group_hms_pharmacist"
 STOCK_USER = "stock.group_stock_user"
 # Prescriptions whose medicines the patient is taking (the safety checks' "current").
-ACTIVE_STATES = ("issued", "partial")
+ACTIVE_STATES = ("issued", "partially_dispensed")
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3}
 
 
@@ -76,7 +76,7 @@ class HmsPrescription(models.Model):
         [
             ("draft", "Draft"),
             ("issued", "Issued"),
-            ("partial", "Partially Dispensed"),
+            ("partially_dispensed", "Partially Dispensed"),
             ("dispensed", "Dispensed"),
             ("cancelled", "Cancelled"),
             ("expired", "Expired"),
@@ -137,7 +137,7 @@ class HmsPrescription(models.Model):
             """
             CREATE INDEX IF NOT EXISTS hms_prescription_queue_order_index
                 ON hms_prescription (priority DESC, date_issued, id)
-             WHERE state IN ('issued', 'partial')
+             WHERE state IN ('issued', 'partially_dispensed')
             """
         )
 
@@ -691,7 +691,7 @@ class HmsPrescription(models.Model):
     def _hms_update_dispense_state(self):
         """Partially dispensed or dispensed, from the lines' ledger (after moves are done)."""
         for prescription in self.filtered(
-            lambda rx: rx.state in ("issued", "partial", "dispensed")
+            lambda rx: rx.state in ("issued", "partially_dispensed", "dispensed")
         ):
             lines = prescription.line_ids
             if all(
@@ -700,7 +700,7 @@ class HmsPrescription(models.Model):
             ):
                 state = "dispensed"
             elif any(line.qty_dispensed > 0 for line in lines):
-                state = "partial"
+                state = "partially_dispensed"
             else:
                 state = "issued"
             if state != prescription.state:
@@ -729,7 +729,7 @@ class HmsPrescription(models.Model):
             return self.env._("Expired")
         return {
             "issued": self.env._("Valid"),
-            "partial": self.env._("Valid (partially dispensed)"),
+            "partially_dispensed": self.env._("Valid (partially dispensed)"),
             "dispensed": self.env._("Dispensed"),
             "cancelled": self.env._("Cancelled"),
         }.get(self.state, self.env._("Not issued"))

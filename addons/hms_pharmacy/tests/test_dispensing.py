@@ -89,7 +89,7 @@ class TestDispensing(HmsPharmacyCase):
         line.qty_to_dispense = 24
         self.dispense(prescription)
         self.assertEqual((line.qty_dispensed, line.qty_owed, line.refills_used), (24, 72, 0))
-        self.assertEqual(prescription.state, "partial")
+        self.assertEqual(prescription.state, "partially_dispensed")
         self.assertEqual(prescription.queue_step, "to_verify", "back in the queue for the rest")
         self.assertEqual(line.qty_to_dispense, 48)
         self.dispense(prescription)
@@ -163,7 +163,7 @@ class TestDispensing(HmsPharmacyCase):
         return_picking.with_user(self.pharmacist).button_validate()
         line = prescription.line_ids
         self.assertEqual((line.qty_dispensed, line.qty_owed), (35, 5))
-        self.assertEqual(prescription.state, "partial")
+        self.assertEqual(prescription.state, "partially_dispensed")
         items = self.env["hms.dispensed.item"].search([("prescription_id", "=", prescription.id)])
         self.assertEqual(sorted(items.mapped("quantity")), [-5, 40])
         self.assertTrue(items.filtered("is_return"))
