@@ -2,14 +2,16 @@
 
 Each simulated user signs in as a demo user of its role and does that role's work over the
 web client's JSON-RPC: receptionists search patients and book, nurses record vitals, doctors
-open charts and close encounters, portal patients look at their appointments. Pharmacy, lab
-and billing work is added when those addons are installed. Locust prints requests per second,
-p50/p95 per action and the errors (target 0).
+open charts and close encounters, pharmacists dispense what waits in their queue, billing
+clerks invoice what is left to bill, portal patients book and pay (pharmacy and billing work
+when those addons are installed). Locust prints requests per second, p50/p95 per action and
+the errors (target 0).
 """
 
 import itertools
 import os
 import random
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -215,6 +217,80 @@ class Doctor(RpcUser):
             self.rpc("doctor: close encounter", "hms.encounter", "action_close", [encounter])
 
 
+class Pharmacist(RpcUser):
+    login = "pharmacist"
+    weight = 1
+
+    @task
+    def dispense(self):
+        """Open the queue and take the oldest waiting prescription through its three steps."""
+        if not self.rpc(
+            "pharmacist: installed?",
+            "ir.model",
+            "search_count",
+            [("model", "=", "hms.prescription")],
+        ):
+            return
+        queue = self.rpc(
+            "pharmacist: queue",
+            "hms.prescription",
+            "search_read",
+            [("state", "in", ("issued", "partially_dispensed"))],
+            fields=["id", "queue_step"],
+            limit=80,
+        )
+        for prescription in queue or []:
+            steps = {
+                "verified": ["action_prepare", "action_hand_over"],
+                "prepared": ["action_hand_over"],
+            }.get(
+                prescription["queue_step"], ["action_verify", "action_prepare", "action_hand_over"]
+            )
+            for step in steps:
+                if (
+                    self.rpc(
+                        f"pharmacist: {step[7:]}", "hms.prescription", step, [prescription["id"]]
+                    )
+                    is None
+                ):
+                    return
+            return
+
+
+class BillingClerk(RpcUser):
+    login = "billing"
+    weight = 1
+
+    @task
+    def invoice(self):
+        """Invoice the oldest charges left to bill and post the invoices."""
+        if not self.rpc(
+            "billing: installed?", "ir.model", "search_count", [("model", "=", "hms.charge")]
+        ):
+            return
+        charges = self.rpc(
+            "billing: unbilled worklist",
+            "hms.charge",
+            "web_search_read",
+            [("state", "=", "to_bill")],
+            specification={"name": {}, "amount": {}, "patient_id": {}},
+            limit=80,
+            order="date, id",
+        )
+        if charges and charges["records"]:
+            ids = [charge["id"] for charge in charges["records"][:5]]
+            self.rpc("billing: invoice", "hms.charge", "action_invoice", ids)
+            drafts = self.rpc(
+                "billing: drafts",
+                "account.move",
+                "search",
+                [("state", "=", "draft"), ("hms_patient_id", "!=", False)],
+                limit=5,
+            )
+            if drafts:
+                self.rpc("billing: post", "account.move", "action_post", drafts)
+
+
 class PortalPatient(HttpUser):
     weight = 1
     wait_time = between(1, 3)
@@ -225,6 +301,87 @@ class PortalPatient(HttpUser):
             json={"jsonrpc": "2.0", "params": {"db": DB, "login": "maria", "password": PASSWORD}},
             name="sign in",
         )
+
+    @task(2)
+    def book(self):
+        """Book through the portal: a practitioner and a day, then the first free time."""
+        page = self.client.get("/my/appointments/book", name="portal: booking form").text
+        found = re.search(r'name="practitioner_id" value="(\d+)"|practitioner_id=(\d+)', page)
+        if not found:
+            return
+        day = (date.today() + timedelta(days=random.randint(3, 60))).isoformat()
+        practitioner = found.group(1) or found.group(2)
+        page = self.client.get(
+            f"/my/appointments/book?practitioner_id={practitioner}&day={day}",
+            name="portal: free times of a day",
+        ).text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        start = re.search(r'name="start" value="([^"]+)"', page)
+        fields_ = dict(
+            re.findall(r'name="(patient_id|practitioner_id|type_id)" value="(\d+)"', page)
+        )
+        if csrf and start and len(fields_) == 3:
+            with self.client.post(
+                "/my/appointments/book/confirm",
+                data={"csrf_token": csrf.group(1), "start": start.group(1), **fields_},
+                name="portal: book",
+                catch_response=True,
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"status {response.status_code}")
+
+    @task(1)
+    def pay(self):
+        """Pay the first open invoice with Odoo's demo payment provider."""
+        page = self.client.get("/my/invoices", name="portal: my invoices").text
+        found = re.search(r"/my/invoices/(\d+)\?access_token=([\w-]+)&amp;payment=True", page)
+        if not found:
+            return
+        invoice_id, token = found.groups()
+        page = self.client.get(
+            f"/my/invoices/{invoice_id}?access_token={token}", name="portal: invoice"
+        ).text
+        provider = re.search(r'data-provider-id="(\d+)"[^>]*data-provider-code="demo"', page)
+        method = re.search(r'data-payment-method-id="(\d+)"', page)
+        amount = re.search(r'data-amount="([\d.]+)"', page)
+        if not (provider and method and amount):
+            return
+        result = (
+            self.client.post(
+                f"/invoice/transaction/{invoice_id}",
+                json={
+                    "jsonrpc": "2.0",
+                    "params": {
+                        "access_token": token,
+                        "provider_id": int(provider.group(1)),
+                        "payment_method_id": int(method.group(1)),
+                        "token_id": None,
+                        "amount": float(amount.group(1)),
+                        "flow": "direct",
+                        "tokenization_requested": False,
+                        "landing_route": f"/my/invoices/{invoice_id}",
+                        "is_validation": False,
+                    },
+                },
+                name="portal: pay (transaction)",
+            )
+            .json()
+            .get("result")
+            or {}
+        )
+        if result.get("reference"):
+            self.client.post(
+                "/payment/demo/simulate_payment",
+                json={
+                    "jsonrpc": "2.0",
+                    "params": {
+                        "reference": result["reference"],
+                        "payment_details": "4242",
+                        "simulated_state": "done",
+                    },
+                },
+                name="portal: pay (confirm)",
+            )
 
     @task
     def my_appointments(self):
