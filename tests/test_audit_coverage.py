@@ -142,6 +142,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 {"name": "Sterile dressing"},
                 None,
             ),
+            **self.pharmacy_samples(encounter),
         }
 
     def lab_samples(self, encounter):
@@ -216,6 +217,83 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         self.assertEqual(events.mapped("action"), ["create"])
         self.assertEqual(events.res_ids, result.amendment_ids.ids)
 
+    def audit_medicine(self):
+        """A lot-tracked medicine with 100 units in clinic A's pharmacy (hms_pharmacy)."""
+        medicine = (
+            self.env["product.template"]
+            .create(
+                {
+                    "name": "Audit tablets",
+                    "is_storable": True,
+                    "tracking": "lot",
+                    "hms_is_medicine": True,
+                    "hms_dose_unit": "tablet",
+                    "hms_ingredient_ids": [(0, 0, {"name": "auditamol"})],
+                }
+            )
+            .product_variant_id
+        )
+        location = self.clinic_a._hms_pharmacy_picking_type().default_location_src_id
+        lot = self.env["stock.lot"].create(
+            {"name": "AUDIT-1", "product_id": medicine.id, "company_id": self.clinic_a.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(medicine, location, 100, lot_id=lot)
+        return medicine
+
+    def pharmacy_samples(self, encounter):
+        medicine = self.audit_medicine()
+        prescription = self.env["hms.prescription"].create({"encounter_id": encounter.id})
+        line = {"product_id": medicine.id, "dose": 1, "duration_days": 5}
+        return {
+            "hms.medicine.ingredient": (
+                self.manager,
+                {"product_tmpl_id": medicine.product_tmpl_id.id, "name": "auditine"},
+                {"strength": 5},
+                "unlink",
+            ),
+            "hms.drug.interaction": (
+                self.manager,
+                {"term_a": "auditine", "term_b": "auditol", "description": "A", "source": "S"},
+                {"severity": "severe"},
+                "archive",
+            ),
+            "hms.prescription": (
+                self.doctor,
+                {"encounter_id": encounter.id},
+                {"priority": "1"},
+                None,
+            ),
+            "hms.prescription.line": (
+                self.doctor,
+                {**line, "prescription_id": prescription.id},
+                {"instructions": "After meals"},
+                "unlink",
+            ),
+        }
+
+    def test_dispensed_items_are_appended_by_the_dispensing(self):
+        medicine = self.audit_medicine()
+        prescription = (
+            self.env["hms.prescription"]
+            .with_user(self.doctor)
+            .create(
+                {
+                    "encounter_id": self.open_encounter().id,
+                    "line_ids": [(0, 0, {"product_id": medicine.id, "duration_days": 5})],
+                }
+            )
+        )
+        prescription.action_issue()
+        mark = self.audit_mark()
+        prescription = prescription.with_user(self.pharmacist)
+        prescription.action_verify()
+        prescription.action_prepare()
+        prescription.action_hand_over()
+        events = self.events_since(mark, model="hms.dispensed.item")
+        item = self.env["hms.dispensed.item"].search([("prescription_id", "=", prescription.id)])
+        self.assertEqual([(e.action, e.res_ids) for e in events], [("create", item.ids)])
+        self.assertEqual(events.patient_ids, self.patient_a)
+
     def test_each_action_on_each_model_is_one_event(self):
         for model, (user, create, write, removal) in self.samples().items():
             with self.subTest(model=model):
@@ -269,6 +347,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         tested |= {"hms.encounter.addendum", "hms.appointment.history"}
         tested |= set(REPORTS)
         tested |= {"hms.lab.result.amendment"}
+        tested |= {"hms.dispensed.item"}
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
 
     def test_reading_statistics_is_audited(self):
