@@ -204,11 +204,10 @@ def age_decrypt(identity, source, output):
         check=False,
     )
     if out.returncode:
-        reason = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "unknown error"
+        errors = [line for line in out.stderr.splitlines() if "error:" in line]
+        reason = errors[0].split("error:", 1)[1].strip() if errors else out.stderr.strip()
         if "no identity matched" in reason:
-            raise BackupError(
-                "the backup key does not open this backup (wrong key): " + reason.strip()
-            )
+            raise BackupError(f"the backup key does not open this backup (wrong key: {reason})")
         raise BackupError(f"{source.name} does not decrypt: altered or truncated ({reason})")
 
 
@@ -488,7 +487,10 @@ def create_database(name):
 
 
 def check_plain(path, expected, label):
-    if path.stat().st_size != expected["plain_size"] or sha256_file(path) != expected["plain_sha256"]:
+    if (
+        path.stat().st_size != expected["plain_size"]
+        or sha256_file(path) != expected["plain_sha256"]
+    ):
         raise BackupError(f"the decrypted {label} does not match the manifest's checksum")
 
 
@@ -509,7 +511,9 @@ def verify(config, database, filestore, manifest):
         raise BackupError("row counts differ from the manifest: " + "; ".join(diff[:5]))
     missing = [name for name in files if not (filestore / name).is_file()]
     if missing:
-        raise BackupError(f"{len(missing)} files of the filestore are missing (first: {missing[0]})")
+        raise BackupError(
+            f"{len(missing)} files of the filestore are missing (first: {missing[0]})"
+        )
     try:
         registry = Registry(database)
         with registry.cursor() as cr:
@@ -637,7 +641,9 @@ def schedule(command, at="02:30", use_cron=False, install=False, unit_dir="/etc/
             return line
         current = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
         lines = [x for x in current.stdout.splitlines() if not x.endswith(CRON_MARK)]
-        subprocess.run(["crontab", "-"], input="\n".join([*lines, line]) + "\n", text=True, check=True)
+        subprocess.run(
+            ["crontab", "-"], input="\n".join([*lines, line]) + "\n", text=True, check=True
+        )
         return f"installed in the crontab: {line}"
     units = schedule_units(command, at)
     if not install:

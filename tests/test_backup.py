@@ -32,10 +32,11 @@ import sys
 import odoo
 from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(["-c", sys.argv[1]])
+from odoo.addons.hms_base.tools import crypto
 with Registry(sys.argv[2]).cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     practitioner = env["hms.practitioner"].search([("user_id", "!=", False)], limit=1)
-    clinic = practitioner.company_id
+    clinic = practitioner.user_id.company_id
     patients = env["hms.patient"].create(
         [{"name": f"Backup Patient {i}", "company_id": clinic.id} for i in range(5)]
     )
@@ -44,9 +45,9 @@ with Registry(sys.argv[2]).cursor() as cr:
             "patient_id": patient.id,
             "practitioner_id": practitioner.id,
             "chief_complaint": "Cough",
-            "confidential_note": sys.argv[3],
         })
-        encounter.write({"plan": "Rest and fluids"})
+        # As the care team's doctor stores it: encrypted with the configured key.
+        encounter.write({"plan": "Rest", "confidential_note_encrypted": crypto.encrypt(sys.argv[3])})
         env["ir.attachment"].create({
             "name": f"scan-{patient.id}.txt",
             "raw": f"scan of {patient.name}".encode(),
@@ -89,19 +90,19 @@ def source(tmp_path_factory):
         test_db = test_db[0]
     src, work = f"{test_db}_bsrc", tmp_path_factory.mktemp("backup")
     drop(src)
-    hms_backup.admin_sql(config, f'CREATE DATABASE "{src}" TEMPLATE template0')
+    hms_backup.create_database(src)
     env = hms_backup.pg_env(config)
     dump = subprocess.Popen(["pg_dump", "-Fc", test_db], stdout=subprocess.PIPE, env=env)
-    subprocess.run(
-        ["pg_restore", "--no-owner", "-d", src], stdin=dump.stdout, env=env, check=True
-    )
+    subprocess.run(["pg_restore", "--no-owner", "-d", src], stdin=dump.stdout, env=env, check=True)
     assert dump.wait() == 0
     shutil.copytree(config.filestore(test_db), config.filestore(src))
-    subprocess.run(
+    work_done = subprocess.run(
         [sys.executable, "-c", DAY_OF_WORK, config.rcfile, src, SECRET],
-        check=True,
         capture_output=True,
+        text=True,
+        check=False,
     )
+    assert work_done.returncode == 0, work_done.stderr[-3000:]
     key = work / "backup.key"
     subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
     out = run("backup", "-d", src, "--key", str(key), "--dir", str(work / "backups"))
@@ -163,7 +164,8 @@ def test_backup_restore_proves_itself(source, target):
     ):
         cr.execute(
             "SELECT e.confidential_note_encrypted FROM hms_encounter e"
-            " JOIN hms_patient p ON p.id = e.patient_id WHERE p.name LIKE 'Backup Patient %'"
+            " JOIN hms_patient p ON p.id = e.patient_id JOIN res_partner rp ON rp.id = p.partner_id"
+            " WHERE rp.name LIKE 'Backup Patient %'"
         )
         tokens = [row[0] for row in cr.fetchall()]
         cr.execute("SELECT store_fname FROM ir_attachment WHERE name LIKE 'scan-%.txt'")
@@ -238,7 +240,9 @@ def test_missing_filestore_refused_at_backup(source):
     aside = filestore.with_name(filestore.name + "_aside")
     filestore.rename(aside)
     try:
-        out = run("backup", "-d", source["db"], "--key", str(source["key"]), "--dir", str(source["work"]))
+        out = run(
+            "backup", "-d", source["db"], "--key", str(source["key"]), "--dir", str(source["work"])
+        )
     finally:
         aside.rename(filestore)
     assert out.returncode != 0
@@ -263,7 +267,9 @@ def test_row_count_mismatch_drops_the_restore(source, target):
     def change(manifest):
         manifest["tables"]["hms_patient"] += 1
 
-    out = run("restore", str(manifest_with(source, change)), "--to", target, "--key", str(source["key"]))
+    out = run(
+        "restore", str(manifest_with(source, change)), "--to", target, "--key", str(source["key"])
+    )
     assert_refused(out, target, "row counts differ from the manifest: hms_patient")
 
 
@@ -271,7 +277,9 @@ def test_audit_head_mismatch_drops_the_restore(source, target):
     def change(manifest):
         manifest["audit_head"]["hash"] = "0" * 64
 
-    out = run("restore", str(manifest_with(source, change)), "--to", target, "--key", str(source["key"]))
+    out = run(
+        "restore", str(manifest_with(source, change)), "--to", target, "--key", str(source["key"])
+    )
     assert_refused(out, target, "differs from the manifest")
 
 
