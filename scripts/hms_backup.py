@@ -256,7 +256,7 @@ def stored_files(cr):
 # Backup -------------------------------------------------------------------------------------
 
 
-def backup(config, database, key, directory, keep_daily=7, keep_monthly=12, quiet=False):
+def backup(config, database, key, directory, *, keep_daily=7, keep_monthly=12, quiet=False):
     """Write one encrypted backup of ``database`` into ``directory``; return its path."""
     recipient = recipient_of(key)
     directory = pathlib.Path(directory)
@@ -266,10 +266,10 @@ def backup(config, database, key, directory, keep_daily=7, keep_monthly=12, quie
     filestore = pathlib.Path(config.filestore(database))
     say = reporter("backup", quiet)
     with (
-        tempfile.TemporaryDirectory(dir=directory, prefix=".partial-") as work,
+        tempfile.TemporaryDirectory(dir=directory, prefix=".partial-") as tmp,
         contextlib.closing(connect(config, database)) as conn,
     ):
-        work = pathlib.Path(work)
+        work = pathlib.Path(tmp)
         conn.set_session(isolation_level="REPEATABLE READ")
         cr = conn.cursor()
         cr.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
@@ -286,7 +286,7 @@ def backup(config, database, key, directory, keep_daily=7, keep_monthly=12, quie
                 f"the filestore of {database} is incomplete: {len(missing)} of {len(files)} "
                 f"files missing in {filestore} (first: {missing[0]})"
             )
-        parts = {DUMP: dump_part(config, database, snapshot, recipient, work, quiet)}
+        parts = {DUMP: dump_part(config, database, snapshot, recipient, work, quiet=quiet)}
         parts[FILESTORE] = filestore_part(filestore, files, recipient, work, quiet)
         conn.rollback()
         manifest = {
@@ -312,7 +312,7 @@ def backup(config, database, key, directory, keep_daily=7, keep_monthly=12, quie
     return final
 
 
-def dump_part(config, database, snapshot, recipient, work, quiet):
+def dump_part(config, database, snapshot, recipient, work, *, quiet):
     target = work / f"{DUMP}.age"
     progress = Progress("database dump", quiet)
     command = ["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--no-owner", database]
@@ -426,7 +426,7 @@ def read_backup(path, work, identity):
     return manifest
 
 
-def restore(config, path, target, identity, replace=False, quiet=False):
+def restore(config, path, target, identity, *, replace=False, quiet=False):
     """Restore the backup at ``path`` into the new database ``target`` and verify it.
 
     Returns the one-line report. Any failure drops what was restored and raises BackupError.
@@ -440,8 +440,8 @@ def restore(config, path, target, identity, replace=False, quiet=False):
         raise BackupError(f"the backup key {identity} does not exist")
     staging = f"{target}_restoring"
     staging_files = pathlib.Path(config.filestore(staging))
-    with tempfile.TemporaryDirectory(prefix="hms-restore-") as work:
-        work = pathlib.Path(work)
+    with tempfile.TemporaryDirectory(prefix="hms-restore-") as tmp:
+        work = pathlib.Path(tmp)
         manifest = read_backup(path, work, identity)
         say(f"backup of {manifest['database']} taken {manifest['created']}: checksums match")
         drop(config, staging, staging_files)
@@ -453,8 +453,10 @@ def restore(config, path, target, identity, replace=False, quiet=False):
             say("pg_restore ...")
             started = time.monotonic()
             out = subprocess.run(
-                ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--jobs=2"]
-                + ["-d", staging, str(work / DUMP)],
+                [
+                    *("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"),
+                    *("--jobs=2", "-d", staging, str(work / DUMP)),
+                ],
                 env=pg_env(config),
                 capture_output=True,
                 text=True,
@@ -628,10 +630,11 @@ def cron_line(command, at):
     env = " ".join(
         shlex.quote(f"{name}={os.environ[name]}") for name in CARRIED if os.environ.get(name)
     )
-    return f"{int(minute)} {int(hour)} * * * {env + ' ' if env else ''}{shlex.join(command)} {CRON_MARK}"
+    prefix = f"{env} " if env else ""
+    return f"{int(minute)} {int(hour)} * * * {prefix}{shlex.join(command)} {CRON_MARK}"
 
 
-def schedule(command, at="02:30", use_cron=False, install=False, unit_dir="/etc/systemd/system"):
+def schedule(command, at="02:30", *, use_cron=False, install=False, unit_dir="/etc/systemd/system"):
     """Print (or install) a daily systemd timer, or a cron entry, running ``command``."""
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
         raise BackupError(f"--at {at}: expected HH:MM")
@@ -692,7 +695,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         if args.command == "schedule":
-            print(schedule(args.backup_command, args.at, args.cron, args.install))
+            print(schedule(args.backup_command, args.at, use_cron=args.cron, install=args.install))
         elif args.command == "backup":
             config = load_config(args.config)
             print(
@@ -701,14 +704,23 @@ def main(argv=None):
                     args.database,
                     args.key,
                     args.dir,
-                    args.keep_daily,
-                    args.keep_monthly,
-                    args.quiet,
+                    keep_daily=args.keep_daily,
+                    keep_monthly=args.keep_monthly,
+                    quiet=args.quiet,
                 )
             )
         else:
             config = load_config(args.config)
-            print(restore(config, args.file, args.target, args.key, args.replace, args.quiet))
+            print(
+                restore(
+                    config,
+                    args.file,
+                    args.target,
+                    args.key,
+                    replace=args.replace,
+                    quiet=args.quiet,
+                )
+            )
     except BackupError as error:
         print(f"REFUSED: {error}", file=sys.stderr)
         return 1

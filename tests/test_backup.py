@@ -47,7 +47,8 @@ with Registry(sys.argv[2]).cursor() as cr:
             "chief_complaint": "Cough",
         })
         # As the care team's doctor stores it: encrypted with the configured key.
-        encounter.write({"plan": "Rest", "confidential_note_encrypted": crypto.encrypt(sys.argv[3])})
+        token = crypto.encrypt(sys.argv[3])
+        encounter.write({"plan": "Rest", "confidential_note_encrypted": token})
         env["ir.attachment"].create({
             "name": f"scan-{patient.id}.txt",
             "raw": f"scan of {patient.name}".encode(),
