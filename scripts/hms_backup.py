@@ -272,10 +272,11 @@ def backup(config, database, key, directory, *, keep_daily=7, keep_monthly=12, q
         work = pathlib.Path(tmp)
         conn.set_session(isolation_level="REPEATABLE READ")
         cr = conn.cursor()
+        # Odoo's filestore garbage collector takes a SHARE lock: it waits until we are done.
+        # Locked before the first query, which takes the snapshot: no file of it goes away.
+        cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
         cr.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
         snapshot, server_version = cr.fetchone()
-        # Odoo's filestore garbage collector takes a SHARE lock: it waits until we are done.
-        cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
         say(f"snapshot {snapshot} of {database} (PostgreSQL {server_version})")
         counts, head, files = row_counts(cr), audit_head(cr), stored_files(cr)
         missing = [name for name in files if not (filestore / name).is_file()]
