@@ -173,6 +173,17 @@ encryption_keys() {
     cat "$keyfile"
 }
 
+# The age identity that encrypts backups (scripts/backup, scripts/restore): generated on this
+# machine like the encryption key, kept outside the database, its backups and the repository.
+backup_key() {
+    local keyfile=${HMS_BACKUP_KEY:-$HMS_CACHE/backup.key}
+    if [ ! -s "$keyfile" ]; then
+        log "generating the backup key $keyfile: keep a copy apart from the backups"
+        (umask 077 && age-keygen -o "$keyfile" 2>/dev/null)
+    fi
+    printf '%s\n' "$keyfile"
+}
+
 odoo_bin() { python "$ODOO_PATH/odoo-bin" -c "$ODOO_RC" "$@"; }
 
 # Every HMS addon, and the core modules they depend on (transitively, outside addons/).
