@@ -1,3 +1,4 @@
+import contextlib
 import hashlib
 import json
 
