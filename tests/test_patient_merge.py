@@ -23,9 +23,6 @@ class TestPatientMerge(HmsAuditCommon, HmsEmrAppointmentCase):
         appointment = self.book(at(day, 9), patient=patient, user=self.receptionist)
         appointment.with_user(self.receptionist).action_reschedule(at(day, 10))
         appointment.with_user(self.receptionist).action_check_in()
-        # The care team is computed without dependencies: a value cached earlier in this
-        # transaction would not know the new appointment (a request starts with no cache).
-        patient.invalidate_recordset(["care_team_user_ids"])
         encounter = self.start_consultation(appointment)
         vital = (
             self.env["hms.vital"]

@@ -71,6 +71,12 @@ class HmsEmergencyAccess(models.Model):
             if not access.date_start < access.date_end <= access.date_start + timedelta(hours=24):
                 raise ValidationError(self.env._("An emergency access lasts at most 24 hours."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        accesses = super().create(vals_list)
+        accesses.patient_id._hms_care_team_changed()
+        return accesses
+
     @api.model
     def _grant(self, patient, reason, hours):
         """Grant the current user access to ``patient`` for ``hours`` and log it."""

@@ -10,6 +10,19 @@ class HmsAppointment(models.Model):
     encounter_ids = fields.One2many("hms.encounter", "appointment_id", "Encounter", groups=CLINICAL)
     has_encounter = fields.Boolean(compute="_compute_has_encounter", compute_sudo=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        appointments = super().create(vals_list)
+        appointments.patient_id._hms_care_team_changed()
+        return appointments
+
+    def write(self, vals):
+        patients = self.patient_id
+        result = super().write(vals)
+        if {"patient_id", "practitioner_id", "state"} & vals.keys():
+            (patients | self.patient_id)._hms_care_team_changed()
+        return result
+
     @api.depends("encounter_ids")
     def _compute_has_encounter(self):
         for appointment in self:

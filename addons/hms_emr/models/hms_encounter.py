@@ -281,6 +281,12 @@ class HmsEncounter(models.Model):
             patient = self.env["hms.appointment"].browse(vals["appointment_id"]).patient_id
         return patient.company_id or super()._hms_numbering_clinic(vals)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        encounters = super().create(vals_list)
+        encounters.patient_id._hms_care_team_changed()
+        return encounters
+
     def write(self, vals):
         if any(encounter.state == "closed" for encounter in self):
             # Who may write comes before what may be written (the ORM checks open ones).
@@ -301,7 +307,10 @@ class HmsEncounter(models.Model):
                         fields=", ".join(self._fields[name].string for name in locked),
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"patient_id", "practitioner_id"} & vals.keys():
+            self.patient_id._hms_care_team_changed()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_always(self):

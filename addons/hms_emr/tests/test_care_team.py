@@ -73,6 +73,19 @@ class TestCareTeam(HmsEmrAppointmentCase):
         self.assertEqual(self.patient_a.care_team_user_ids, self.doctor)
         self.assertOutsideCareTeam()
 
+    def test_the_care_team_changes_at_once(self):
+        # Record rules test the care team on the cached patient: in one transaction, a
+        # booking lets the doctor in and a cancellation takes them out, without a new request.
+        self.assertFalse(self.patient_a._hms_in_care_team(self.colleague))
+        self.assertNotIn(self.colleague, self.patient_a.care_team_user_ids)
+        appointment = self.book(at(0, 9), practitioner=self.practitioner_colleague)
+        as_colleague = self.encounter.with_user(self.colleague)
+        as_colleague.write({"plan": "Seen by the colleague"})
+        appointment.action_cancel("The patient moved away")
+        with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
+            as_colleague.write({"plan": "After the cancellation"})
+        self.assertEqual(self.encounter.plan, "Seen by the colleague")
+
     def test_care_team_of_the_patient_only(self):
         self.book(at(0, 9), patient=self.patient_c, practitioner=self.practitioner_colleague)
         self.assertOutsideCareTeam()

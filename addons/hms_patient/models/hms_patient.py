@@ -384,6 +384,14 @@ class HmsPatient(models.Model):
         """
         return []
 
+    def _hms_care_team_changed(self):
+        """Forget the care team computed for these patients in this transaction.
+
+        Record rules test it on the records in the cache (``filtered_domain``), and it has
+        no field dependencies: the sources call this when they create or move records.
+        """
+        self.invalidate_recordset(["care_team_user_ids"])
+
     def _hms_in_care_team(self, user):
         """Whether ``user`` is in the care team of this patient (the record rules' test)."""
         self.ensure_one()
