@@ -302,10 +302,14 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         today = self._hms_local_today(practitioner)
         last_day = today + timedelta(days=BOOKING_DAYS)
         try:
-            first = fields.Date.to_date(f"{month}-01") if month else today.replace(day=1)
+            chosen = fields.Date.to_date(day) if day else None
         except ValueError:
-            first = today.replace(day=1)
-        first = min(max(first, today.replace(day=1)), last_day.replace(day=1))
+            chosen = None
+        try:
+            first = fields.Date.to_date(f"{month}-01") if month else (chosen or today)
+        except ValueError:
+            first = today
+        first = min(max(first.replace(day=1), today.replace(day=1)), last_day.replace(day=1))
         end = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         by_day = defaultdict(list)
         for start, _stop in self._hms_portal_slots(
@@ -313,10 +317,6 @@ class HmsAppointmentPortal(portal.CustomerPortal):
         ):
             local = utc.localize(start).astimezone(tz)
             by_day[local.date()].append((fields.Datetime.to_string(start), local.strftime("%H:%M")))
-        try:
-            chosen = fields.Date.to_date(day) if day else None
-        except ValueError:
-            chosen = None
 
         def link(**params):
             return f"{url}?{url_encode({**query, **params})}"

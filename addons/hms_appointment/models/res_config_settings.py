@@ -15,7 +15,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.hms_booking_notice_hours", readonly=False
     )
     hms_queue_display_url = fields.Char(compute="_compute_hms_queue_display_url")
-    hms_can_send_sms = fields.Boolean(compute="_compute_hms_can_send_sms")
+    hms_can_send_sms = fields.Boolean("SMS Provider Set Up", compute="_compute_hms_can_send_sms")
 
     @api.depends("company_id")
     def _compute_hms_queue_display_url(self):

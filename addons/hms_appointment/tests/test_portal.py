@@ -157,6 +157,8 @@ class TestPortal(HmsAppointmentCommon, HttpCase):
         self.assertTrue(all(start.startswith("2030-06-04") for start in starts))
         self.assertEqual(len(starts), 16, "8 working hours of half-hour consultations")
         self.assertIn("month=2030-07", page, "the next month is reachable")
+        page = self.book_page(day="2030-07-02").text
+        self.assertIn('value="2030-07-02 08:00:00"', page, "a day alone opens its month")
 
     @freeze_time("2030-06-03 08:50:00")
     def test_minimum_booking_notice(self):
