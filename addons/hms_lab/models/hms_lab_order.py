@@ -166,7 +166,7 @@ class HmsLabOrder(models.Model):
         self.env["hms.lab.specimen"].sudo().create(specimens)
 
     def _hms_lab_technicians(self):
-        """The lab technicians (not managers) of the order's clinic."""
+        """The lab staff of the order's clinic (lab technicians, managers included)."""
         self.ensure_one()
         return (
             self.env.ref("hms_base.group_hms_lab_technician")
