@@ -90,20 +90,23 @@ ensure_venv() {
     export PATH="$VENV/bin:$PATH" VIRTUAL_ENV="$VENV"
 }
 
-# The static-check tools live apart: their pins (polib, ...) conflict with Odoo's.
-ensure_lint_venv() {
+# Tools whose pins conflict with Odoo's live in virtualenvs of their own, one per
+# requirements file: the static checks (polib, ...) and the load test (locust's gevent).
+ensure_tool_venv() {  # $1 name, $2 requirements file; sets TOOL_VENV
     local key
-    key=$(cat "$HMS_ROOT/tests/requirements-lint.txt" | sha1sum | cut -c1-12)
-    LINT_VENV="$HMS_CACHE/lint-$key"
-    if [ ! -f "$LINT_VENV/.complete" ]; then
-        log "building the static-check environment in $LINT_VENV (first run only)"
-        rm -rf "$LINT_VENV"
-        "${HMS_PYTHON:-python3}" -m venv "$LINT_VENV"
-        pip_quiet "$LINT_VENV/bin/pip" install -q --upgrade pip
-        pip_quiet "$LINT_VENV/bin/pip" install -q -r "$HMS_ROOT/tests/requirements-lint.txt"
-        touch "$LINT_VENV/.complete"
+    key=$(sha1sum <"$2" | cut -c1-12)
+    TOOL_VENV="$HMS_CACHE/$1-$key"
+    if [ ! -f "$TOOL_VENV/.complete" ]; then
+        log "building the $1 environment in $TOOL_VENV (first run only)"
+        rm -rf "$TOOL_VENV"
+        "${HMS_PYTHON:-python3}" -m venv "$TOOL_VENV"
+        pip_quiet "$TOOL_VENV/bin/pip" install -q --upgrade pip
+        pip_quiet "$TOOL_VENV/bin/pip" install -q -r "$2"
+        touch "$TOOL_VENV/.complete"
     fi
 }
+ensure_lint_venv() { ensure_tool_venv lint "$HMS_ROOT/tests/requirements-lint.txt"; LINT_VENV=$TOOL_VENV; }
+ensure_load_venv() { ensure_tool_venv load "$HMS_ROOT/tests/requirements-load.txt"; LOAD_VENV=$TOOL_VENV; }
 
 # PostgreSQL: the configured server (PGHOST/HMS_DB_HOST), else an embedded
 # cluster on loopback owned by the postgres system user when we are root.

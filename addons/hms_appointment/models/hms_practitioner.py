@@ -18,15 +18,18 @@ class HmsPractitioner(models.Model):
         (start, stop) pairs; with ``compute_leaves`` their leaves and the clinic's holidays are
         taken out."""
         self.ensure_one()
-        calendar = self.resource_calendar_id
+        # Working hours are no secret, but a practitioner of several clinics has one resource,
+        # in the clinic of their main contract, which the other clinics' staff cannot read.
+        practitioner = self.sudo()
+        calendar = practitioner.resource_calendar_id
         if not calendar:
             return []
         intervals = calendar._work_intervals_batch(
             utc.localize(start),
             utc.localize(stop),
-            resources=self.resource_id,
+            resources=practitioner.resource_id,
             compute_leaves=compute_leaves,
-        )[self.resource_id.id]
+        )[practitioner.resource_id.id]
         return [
             (begin.astimezone(utc).replace(tzinfo=None), end.astimezone(utc).replace(tzinfo=None))
             for begin, end, _records in intervals

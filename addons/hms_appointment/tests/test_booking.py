@@ -27,6 +27,17 @@ class TestBooking(HmsAppointmentCase):
         appointment.with_user(self.doctor).action_done()
         self.assertEqual(appointment.state, "done")
 
+    def test_book_a_practitioner_whose_resource_is_in_another_clinic(self):
+        # practitioner_b's contract (and resource) is clinic B's; they also work at clinic A,
+        # whose receptionist cannot read clinic B's resources.
+        self.practitioner_b.write(
+            {"company_ids": [(4, self.clinic_a.id)], "resource_calendar_id": self.calendar_a.id}
+        )
+        self.env.invalidate_all()
+        appointment = self.book(at(0, 9), practitioner=self.practitioner_b, user=self.receptionist)
+        self.assertEqual(appointment.practitioner_id, self.practitioner_b)
+        self.assertEqual(appointment.state, "confirmed")
+
     def test_reschedule_keeps_the_history(self):
         appointment = self.book(at(0, 9))
         appointment.action_reschedule(at(1, 14), reason="Patient at work")

@@ -58,6 +58,10 @@ class HmsAuditRule(models.Model):
                 ("model", "in", EXTRA_MODELS),
             ]
         )
+        # Abstract models (the hms_base mixins) have no records to audit.
+        missing = missing.filtered(
+            lambda m: m.model in self.env and not self.env[m.model]._abstract
+        )
         self.create(
             [{"model_id": m.id, "audit_reads": m.model not in EXTRA_MODELS} for m in missing]
         )
