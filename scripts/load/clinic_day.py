@@ -306,11 +306,12 @@ class PortalPatient(HttpUser):
     def book(self):
         """Book through the portal: a practitioner and a day, then the first free time."""
         page = self.client.get("/my/appointments/book", name="portal: booking form").text
-        found = re.search(r'name="practitioner_id" value="(\d+)"|practitioner_id=(\d+)', page)
-        if not found:
+        select = re.search(r'<select id="practitioner_id".*?</select>', page, re.S)
+        choices = re.findall(r'<option value="(\d+)"', select.group(0)) if select else []
+        if not choices:
             return
         day = (date.today() + timedelta(days=random.randint(3, 60))).isoformat()
-        practitioner = found.group(1) or found.group(2)
+        practitioner = random.choice(choices)
         page = self.client.get(
             f"/my/appointments/book?practitioner_id={practitioner}&day={day}",
             name="portal: free times of a day",
