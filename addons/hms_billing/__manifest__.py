@@ -6,7 +6,7 @@
     "website": "https://hms.example.org",
     "author": "HMS Odoo Contributors",
     "license": "LGPL-3",
-    "depends": ["hms_emr", "account_payment"],
+    "depends": ["hms_pharmacy", "hms_lab", "account_payment"],
     "data": [
         "security/hms_billing_groups.xml",
         "security/ir.model.access.csv",

@@ -6,3 +6,5 @@ from . import hms_encounter
 from . import hms_patient
 from . import res_company
 from . import res_config_settings
+from . import hms_dispensed_item
+from . import hms_lab_result
