@@ -111,7 +111,7 @@ class TestAppointmentAccess(HmsAppointmentCase):
 
     def test_reschedule_history_stays_in_its_clinic(self):
         own = self.book(at(0, 9))
-        own.action_reschedule(at(0, 10))
+        own._action_reschedule(at(0, 10))
         other = self.env["hms.appointment"].create(
             {
                 "patient_id": self.patient_b.id,
@@ -121,7 +121,7 @@ class TestAppointmentAccess(HmsAppointmentCase):
                 "start": at(0, 9),
             }
         )
-        other.action_reschedule(at(0, 11))
+        other._action_reschedule(at(0, 11))
         History = self.env["hms.appointment.history"].with_user(self.receptionist)
         both = (own | other).history_ids
         self.assertEqual(History.search([("id", "in", both.ids)]), own.history_ids)

@@ -42,7 +42,7 @@ class TestAppointmentReport(HmsAppointmentCase):
         absent = self.book(at(0, 11))
         self.book(at(0, 14))  # upcoming: not due yet
         cancelled = self.book(at(0, 15))
-        cancelled.action_cancel("Feeling better")
+        cancelled._action_cancel("Feeling better")
         self.walk(seen, "2030-06-03 08:50:00", "2030-06-03 09:05:00", done=True)
         self.walk(seen_later, "2030-06-03 09:10:00", "2030-06-03 09:40:00")
         self.walk(waiting, "2030-06-03 09:50:00")

@@ -81,7 +81,7 @@ class TestCareTeam(HmsEmrAppointmentCase):
         appointment = self.book(at(0, 9), practitioner=self.practitioner_colleague)
         as_colleague = self.encounter.with_user(self.colleague)
         as_colleague.write({"plan": "Seen by the colleague"})
-        appointment.action_cancel("The patient moved away")
+        appointment._action_cancel("The patient moved away")
         with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
             as_colleague.write({"plan": "After the cancellation"})
         self.assertEqual(self.encounter.plan, "Seen by the colleague")

@@ -44,9 +44,9 @@ class TestCritical(HmsLabCase):
         self.assertEqual(potassium.acknowledged_by_id, self.doctor)
         self.assertEqual(potassium.acknowledge_minutes, 12)
         self.assertFalse(potassium.critical_activity_id.exists())  # marked done
-        with self.assertRaisesText(UserError, "not a critical value waiting"):
+        with self.assertRaisesMessage(UserError, "not a critical value waiting"):
             potassium.with_user(self.doctor).action_acknowledge()
-        with self.assertRaisesText(UserError, "not a critical value"):
+        with self.assertRaisesMessage(UserError, "not a critical value"):
             self.result(order, self.test_hgb).with_user(self.doctor).action_acknowledge()
 
     def test_doctor_outside_care_team_cannot_acknowledge(self):

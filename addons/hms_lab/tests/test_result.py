@@ -42,7 +42,7 @@ class TestResult(HmsLabCase):
             ("13", "mmol/L", "reported in g/dL"),
         ):
             with self.subTest(value=value, unit=unit):
-                with self.assertRaisesText(ValidationError, pattern):
+                with self.assertRaisesMessage(ValidationError, pattern):
                     self.hgb.write({"value": value, "unit": unit})
                 self.hgb.invalidate_recordset()
                 self.assertFalse(self.hgb.value)
@@ -56,22 +56,22 @@ class TestResult(HmsLabCase):
 
     def test_four_eyes(self):
         self.hgb.value = "13"
-        with self.assertRaisesText(UserError, "another person validates"):
+        with self.assertRaisesMessage(UserError, "another person validates"):
             self.hgb.action_validate()
         self.assertEqual(self.hgb.state, "entered")
-        with self.assertRaisesText(UserError, "validated by a second person"):
+        with self.assertRaisesMessage(UserError, "validated by a second person"):
             self.lab_order.with_user(self.lab_technician).action_release()
         self.result(self.lab_order, self.test_k).with_user(self.lab_technician).value = "4"
         self.result(self.lab_order, self.test_upro).with_user(
             self.lab_technician
         ).value = "Negative"
-        with self.assertRaisesText(UserError, "validated by a second person"):
+        with self.assertRaisesMessage(UserError, "validated by a second person"):
             self.lab_order.with_user(self.lab_technician_2).action_release()
         self.lab_order.result_ids.with_user(self.lab_technician_2).action_validate()
         self.assertEqual(self.hgb.validated_by_id, self.lab_technician_2)
         self.lab_order.with_user(self.lab_technician).action_release()
         self.assertEqual(self.lab_order.state, "released")
-        with self.assertRaisesText(UserError, "amend it"):
+        with self.assertRaisesMessage(UserError, "amend it"):
             self.hgb.value = "12"
 
     def test_delta_check(self):
@@ -109,7 +109,7 @@ class TestResult(HmsLabCase):
             amendment.write({"old_value": "1"})
         with self.assertRaises(UserError):
             amendment.unlink()
-        with self.assertRaisesText(UserError, "reason"):
+        with self.assertRaisesMessage(UserError, "reason"):
             self.result(order, self.test_k).with_user(self.lab_technician)._hms_amend("5", " ")
         hgb.with_user(self.lab_technician_2).action_validate()
         order.with_user(self.lab_technician_2).action_release()
