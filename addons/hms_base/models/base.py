@@ -99,7 +99,8 @@ class Base(models.AbstractModel):
             return create(self, vals_list)
 
         def write_checked(self, vals):
-            self._hms_check_input([vals])
+            if self:  # writing on no record writes nothing (Odoo's contract for empty sets)
+                self._hms_check_input([vals])
             return write(self, vals)
 
         cls._hms_input_fields = checked
@@ -206,13 +207,12 @@ class Base(models.AbstractModel):
     def _hms_boolean_problem(self, value, *_args):
         return None if isinstance(value, int) else self.env._("expected true or false.")
 
-    def _hms_integer_problem(self, value, *_args):
-        # Odoo rounds a float down, as int() does.
-        if (_is_int(value) or isinstance(value, float)) and INT_MIN <= value <= INT_MAX:
+    def _hms_integer_problem(self, value, field, *_args):
+        # Odoo rounds a float down, as int() does. A 64-bit column takes 64-bit numbers.
+        low, high = (-(2**63), 2**63 - 1) if field.column_type[1] == "int8" else (INT_MIN, INT_MAX)
+        if (_is_int(value) or isinstance(value, float)) and low <= value <= high:
             return None
-        return self.env._(
-            "expected a whole number between %(min)s and %(max)s.", min=INT_MIN, max=INT_MAX
-        )
+        return self.env._("expected a whole number between %(min)s and %(max)s.", min=low, max=high)
 
     def _hms_number_problem(self, value, *_args):
         if (_is_int(value) or isinstance(value, float)) and -1e300 < value < 1e300:

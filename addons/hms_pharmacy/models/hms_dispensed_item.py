@@ -15,9 +15,6 @@ class HmsDispensedItem(models.Model):
     _rec_name = "reference"
     _check_company_auto = True
 
-    # A patient merge moves the items of the merged patients.
-    _hms_writable_fields = frozenset({"patient_id"})
-
     reference = fields.Char(required=True, readonly=True, index=True)
     date = fields.Datetime(required=True, readonly=True, index=True)
     move_line_id = fields.Many2one(

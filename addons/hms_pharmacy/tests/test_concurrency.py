@@ -112,6 +112,12 @@ class TestTwoPharmacistsOnTheLastUnits(TransactionCase):
                 )
             cr.execute("DELETE FROM hms_prescription_line WHERE prescription_id IN %s", [rx_ids])
             cr.execute("DELETE FROM hms_prescription WHERE id IN %s", [rx_ids])
+            # Rows that addons installed beside this one keep of the product: stock valuation
+            # (stock_account) and the charges of the dispensed items (hms_billing).
+            for table in ("stock_valuation_layer", "hms_charge"):
+                cr.execute("SELECT to_regclass(%s)", [table])
+                if cr.fetchone()[0]:
+                    cr.execute(f"DELETE FROM {table} WHERE product_id = %s", [product_id])  # noqa: S608
             cr.execute("DELETE FROM stock_quant WHERE product_id = %s", [product_id])
             cr.execute("DELETE FROM stock_lot WHERE product_id = %s", [product_id])
             cr.execute("DELETE FROM product_product WHERE id = %s", [product_id])
