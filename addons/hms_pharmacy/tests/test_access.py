@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -100,7 +100,9 @@ class TestPharmacyAccess(HmsPharmacyCase):
         self.assertEqual(values[0]["quantity"], 40)
         self.assertRefused(self.prescription.with_user(self.billing_clerk).read, ["name"])
         self.assertRefused(self.prescription.line_ids.with_user(self.billing_clerk).read, ["dose"])
-        self.assertRefused(items.write, {"patient_id": self.patient_dependant.id})
+        # Nobody changes a dispensed item (append-only), the billing clerk included.
+        with self.assertRaises(UserError):
+            items.write({"patient_id": self.patient_dependant.id})
         self.assertRefused(
             self.env["hms.dispensed.item"].with_user(self.billing_clerk).create,
             {"reference": "forged"},
