@@ -18,17 +18,13 @@ Usage (inside the HMS virtualenv, against a database where the HMS addons are in
 
 import random
 import secrets
-import socket
-import subprocess
 import sys
 import threading
 import time
 import xmlrpc.client
 from datetime import datetime, timedelta
 
-from benchlib import environment, parse_args, percentiles, timed
-
-import odoo
+from benchlib import environment, parse_args, percentiles, server, timed
 
 BENCH_LOGIN = "bench_receptionist"
 # A fresh password each run: the bench user exists only in the bench database.
@@ -152,45 +148,9 @@ def bench_queue(env, runs):
     return percentiles(timed(board, runs)), percentiles(timed(baseline, runs))
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def bench_concurrent_booking(args, booking, slots):
     """``booking``: the ids of the appointment to book, ``slots``: (start, stop) to fight for."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            odoo.tools.config["root_path"] + "/../odoo-bin",
-            "-c",
-            args.config,
-            "-d",
-            args.database,
-            "--db-filter",
-            f"^{args.database}$",
-            "--http-port",
-            str(port),
-            "--workers",
-            "2",
-            "--max-cron-threads",
-            "0",
-            "--log-level",
-            "warn",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _attempt in range(120):
-            try:
-                xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
-                break
-            except OSError:
-                time.sleep(0.5)
+    with server(args) as url:
         uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
             args.database, BENCH_LOGIN, BENCH_PASSWORD, {}
         )
@@ -230,9 +190,6 @@ def bench_concurrent_booking(args, booking, slots):
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return outcome, elapsed
 
 

@@ -29,7 +29,7 @@ import time
 from unittest.mock import patch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _odoo_env import parse_args
+from benchlib import parse_args
 
 RUN = f"{time.time():.0f}"
 CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from _odoo_env import parse_args
+from benchlib import parse_args
 
 from odoo.tools import config
 

@@ -18,16 +18,11 @@ its charges, invoices and a bench user: use a disposable copy.
 """
 
 import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
 import xmlrpc.client
 
-from benchlib import environment, parse_args, percentiles, timed
-
-import odoo
+from benchlib import environment, parse_args, percentiles, server, timed
 
 BENCH_LOGIN = "bench_billing_clerk"
 # A fresh password each run: the bench user exists only in disposable databases.
@@ -196,45 +191,9 @@ def bench_worklist(env, clerk, runs):
     return percentiles(timed(as_clerk, runs)), percentiles(timed(bare, runs))
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def bench_concurrent_bill(args, encounter_id, clients):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            odoo.tools.config["root_path"] + "/../odoo-bin",
-            "-c",
-            args.config,
-            "-d",
-            args.database,
-            "--db-filter",
-            f"^{args.database}$",
-            "--http-port",
-            str(port),
-            "--workers",
-            "2",
-            "--max-cron-threads",
-            "0",
-            "--log-level",
-            "warn",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     outcome = {"invoiced": 0, "refused": 0}
-    try:
-        for _attempt in range(240):
-            try:
-                xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
-                break
-            except OSError:
-                time.sleep(0.5)
+    with server(args) as url:
         uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
             args.database, BENCH_LOGIN, BENCH_PASSWORD, {}
         )
@@ -260,9 +219,6 @@ def bench_concurrent_bill(args, encounter_id, clients):
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return outcome, elapsed
 
 

@@ -20,14 +20,13 @@ measures as the demo users (record rules and audit included):
     python scripts/bench/bench_lab.py -c <odoo.conf> -d <database> --results 1000000
 """
 
-import argparse
-import statistics
 import time
+
+from benchlib import parse_args, percentiles
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.models import BaseModel
-from odoo.tools import config
 
 PANEL = ["WBC", "RBC", "HGB", "HCT", "MCV", "PLT", "GLU", "BUN", "CREA", "NA", "K", "CL",
          "CO2", "CA", "CHOL", "HDL", "LDL", "TRIG", "HBA1C", "TSH"]  # fmt: skip
@@ -35,12 +34,6 @@ VALUES = {"WBC": "6.1", "RBC": "4.6", "HGB": "13.9", "HCT": "41", "MCV": "88", "
           "GLU": "92", "BUN": "14", "CREA": "0.9", "NA": "140", "K": "4.2", "CL": "101",
           "CO2": "25", "CA": "9.4", "CHOL": "180", "HDL": "55", "LDL": "98", "TRIG": "120",
           "HBA1C": "5.4", "TSH": "1.9"}  # fmt: skip
-
-
-def percentiles(samples):
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples) * 1000, p95 * 1000
 
 
 def generate_results(env, patient, doctor, tests, count):
@@ -199,14 +192,12 @@ def measure_hl7(env, *, doctor, tech, integration, patient, tests, count):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--results", type=int, default=100000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--messages", type=int, default=50)
-    args = parser.parse_args()
-    config.parse_config(["-c", args.config, "-d", args.database])
+    args = parse_args(
+        __doc__.splitlines()[0],
+        results={"type": int, "default": 100000},
+        runs={"type": int, "default": 30},
+        messages={"type": int, "default": 50},
+    )
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})

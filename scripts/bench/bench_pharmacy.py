@@ -24,28 +24,17 @@ These committed records stay in the (benchmark) database.
     python scripts/bench/bench_pharmacy.py -c <odoo.conf> -d <database> --move-lines 1000000
 """
 
-import argparse
-import os
-import socket
-import statistics
-import subprocess
-import sys
 import threading
 import time
 import xmlrpc.client
 from datetime import timedelta
 
+from benchlib import parse_args, percentiles, server
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tools import config
 
 DEMO_PASSWORD = "hms-demo-2026"  # noqa: S105 (the documented demo staff password)
-
-
-def percentiles(samples):
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples) * 1000, p95 * 1000
 
 
 def medicine(env, name, ingredients, *, atc=False, lot_quantity=0, location=None, days=(400, 700)):
@@ -288,12 +277,6 @@ def measure_safety(env, patient, practitioner, runs):
     return found, {label: percentiles(samples) for label, samples in timings.items()}
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def race(url, database, uid, ids):
     """One thread per prescription, released at once: prepare and hand over over XML-RPC."""
     dispensers = len(ids)
@@ -370,39 +353,12 @@ def measure_concurrency(args, registry, dispensers, workers):
         ids, product_id = prescriptions.ids, product.id
         cr.commit()
 
-    port = free_port()
-    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            odoo_bin,
-            "-c",
-            args.config,
-            "-d",
-            args.database,
-            f"--db-filter=^{args.database}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            f"--workers={workers}",
-            "--max-cron-threads=0",
-            "--log-level=critical",
-        ],
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/xmlrpc/2/"
-        for _ in range(120):
-            try:
-                xmlrpc.client.ServerProxy(url + "common").version()
-                break
-            except OSError:
-                time.sleep(0.5)
+    with server(args, workers=workers) as base:
+        url = f"{base}/xmlrpc/2/"
         uid = xmlrpc.client.ServerProxy(url + "common").authenticate(
             args.database, "pharmacist", DEMO_PASSWORD, {}
         )
         outcomes, elapsed = race(url, args.database, uid, ids)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     with registry.cursor() as cr:
         cr.execute(
             "SELECT min(q.quantity), sum(q.quantity) FROM stock_quant q "
@@ -428,17 +384,15 @@ def measure_concurrency(args, registry, dispensers, workers):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--move-lines", type=int, default=1_000_000)
-    parser.add_argument("--queue", type=int, default=100_000, help="open prescriptions")
-    parser.add_argument("--catalogue", type=int, default=50_000, help="interaction pairs")
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--concurrency", type=int, default=0, help="dispensers over XML-RPC")
-    parser.add_argument("--workers", type=int, default=4)
-    args = parser.parse_args()
-    config.parse_config(["-c", args.config, "-d", args.database])
+    args = parse_args(
+        __doc__.splitlines()[0],
+        move_lines={"type": int, "default": 1_000_000},
+        queue={"type": int, "default": 100_000, "help": "open prescriptions"},
+        catalogue={"type": int, "default": 50_000, "help": "interaction pairs"},
+        runs={"type": int, "default": 30},
+        concurrency={"type": int, "default": 0, "help": "dispensers over XML-RPC"},
+        workers={"type": int, "default": 4},
+    )
     registry = odoo.modules.registry.Registry(args.database)
     run_in_transaction(args, registry)
     if args.concurrency:

@@ -4,8 +4,13 @@ percentiles, computed one way so that the figures of different scripts compare."
 import argparse
 import contextlib
 import math
+import os
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import xmlrpc.client
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -58,3 +63,43 @@ def timed(function, runs):
         function()
         samples.append(time.perf_counter() - start)
     return samples
+
+
+@contextlib.contextmanager
+def server(args, workers=2):
+    """An ``odoo-bin`` in multi-worker mode on a free loopback port, for benchmarks of
+    concurrent clients; yields its base URL once it answers, stops it at the end."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            odoo_bin,
+            "-c",
+            args.config,
+            "-d",
+            args.database,
+            f"--db-filter=^{args.database}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            f"--workers={workers}",
+            "--max-cron-threads=0",
+            "--log-level=critical",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(240):
+            try:
+                xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

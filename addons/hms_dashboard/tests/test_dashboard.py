@@ -118,6 +118,11 @@ class TestHospitalDashboardInBrowser(HmsAppointmentCommon, HttpCase):
     def test_the_clinic_dashboard_opens(self):
         """The spreadsheet loads in the Dashboards app and draws its KPIs and chart."""
         dashboard = self.env.ref("hms_dashboard.spreadsheet_dashboard_clinic")
+        self.assertEqual(
+            dashboard.dashboard_group_id,
+            self.env.ref("hms_dashboard.spreadsheet_dashboard_group_hospital"),
+        )
+        # browser_js fails unless the page logs "test successful" (five figures drawn).
         self.browser_js(
             f"/odoo/dashboards?dashboard_id={dashboard.id}",
             """
