@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers import portal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.hms_patient import PORTAL_FIELDS
 
@@ -21,6 +22,49 @@ class PatientPortal(portal.CustomerPortal):
             )
         return values
 
+    # ------------------------------------------------------------------ shared by the addons
+    # Record rules decide what a portal user reads (their own patients, their dependants);
+    # access tokens are not accepted, so a clinical document never opens from a shared link.
+    def _hms_portal_count(self, model, domain=()):
+        """How many ``model`` records the user reads (0 without read access)."""
+        Model = request.env[model]
+        return Model.search_count(list(domain)) if Model.has_access("read") else 0
+
+    def _hms_portal_list(
+        self, model, *, url, page, template, key, page_name, domain=(), order=None
+    ):
+        """A paged portal list of the ``model`` records the user reads, rendered by ``template``.
+
+        The rows are given sudoed under ``key``: the templates show non-clinical fields only
+        (names, dates, states); the content is the document's PDF.
+        """
+        Model = request.env[model]
+        if not Model.has_access("read"):
+            return request.redirect("/my")
+        domain = list(domain)
+        pager = portal_pager(
+            url=url, total=Model.search_count(domain), page=page, step=self._items_per_page
+        )
+        records = Model.search(
+            domain, order=order, limit=self._items_per_page, offset=pager["offset"]
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {key: records.sudo(), "page_name": page_name, "pager": pager, "default_url": url}
+        )
+        return request.render(template, values)
+
+    def _hms_portal_document(self, model, record_id, report_ref, download=None):
+        """The PDF ``report_ref`` of one record the user reads, or back to /my."""
+        try:
+            record_sudo = self._document_check_access(model, record_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._show_report(
+            model=record_sudo, report_type="pdf", report_ref=report_ref, download=download
+        )
+
+    # ------------------------------------------------------------------ patient profiles
     def _hms_patient_check_access(self, patient_id):
         """The patient, sudoed, if it is one the user manages (themselves, a dependant)."""
         patient = self._document_check_access("hms.patient", patient_id)

@@ -1,24 +1,16 @@
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers import portal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.hms_patient.controllers.portal import PatientPortal
 
 
-class CustomerPortal(portal.CustomerPortal):
-    """Issued prescriptions of the user's own patients (themselves, their dependants).
-
-    Record rules decide what a portal user reads; access tokens are not accepted.
-    """
+class CustomerPortal(PatientPortal):
+    """Issued prescriptions of the user's own patients (themselves, their dependants)."""
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "prescription_count" in counters:
-            Prescription = request.env["hms.prescription"]
-            values["prescription_count"] = (
-                Prescription.search_count([]) if Prescription.has_access("read") else 0
-            )
+            values["prescription_count"] = self._hms_portal_count("hms.prescription")
         return values
 
     @http.route(
@@ -28,44 +20,23 @@ class CustomerPortal(portal.CustomerPortal):
         website=True,
     )
     def portal_my_prescriptions(self, page=1):
-        Prescription = request.env["hms.prescription"]
-        if not Prescription.has_access("read"):
-            return request.redirect("/my")
-        pager = portal_pager(
+        return self._hms_portal_list(
+            "hms.prescription",
             url="/my/prescriptions",
-            total=Prescription.search_count([]),
             page=page,
-            step=self._items_per_page,
-        )
-        prescriptions = Prescription.search(
-            [],
+            template="hms_pharmacy.portal_my_prescriptions",
+            key="prescriptions",
+            page_name="prescriptions",
             order="date_issued desc, id desc",
-            limit=self._items_per_page,
-            offset=pager["offset"],
         )
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                # Rows show non-clinical fields (names, dates, status); the content is the PDF.
-                "prescriptions": prescriptions.sudo(),
-                "page_name": "prescriptions",
-                "pager": pager,
-                "default_url": "/my/prescriptions",
-            }
-        )
-        return request.render("hms_pharmacy.portal_my_prescriptions", values)
 
     @http.route(["/my/prescriptions/<int:prescription_id>"], type="http", auth="user", website=True)
     def portal_my_prescription(self, prescription_id, **kw):
-        try:
-            prescription_sudo = self._document_check_access("hms.prescription", prescription_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        return self._show_report(
-            model=prescription_sudo,
-            report_type="pdf",
-            report_ref="hms_pharmacy.action_report_prescription",
-            download=kw.get("download"),
+        return self._hms_portal_document(
+            "hms.prescription",
+            prescription_id,
+            "hms_pharmacy.action_report_prescription",
+            kw.get("download"),
         )
 
 
