@@ -166,7 +166,7 @@ class HmsClaim(models.Model):
                 ("company_id", "in", self.env.companies.ids),
                 ("invoice_date", ">=", date_from),
                 ("invoice_date", "<=", date_to),
-                ("invoice_line_ids.hms_claim_line_ids", "=", False),
+                ("line_ids", "not any", [("hms_claim_line_ids", "!=", False)]),
             ]
         )
 
@@ -218,7 +218,9 @@ class HmsClaim(models.Model):
         claims = self.browse()
         for (payer, company), moves in by_claim.items():
             dates = moves.mapped("invoice_date")
-            lines = moves.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+            lines = moves.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            ).sorted(lambda line: (line.hms_service_date or line.date, line.move_id.id, line.id))
             claims |= self.create(
                 {
                     "company_id": company.id,

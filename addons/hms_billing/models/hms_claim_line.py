@@ -12,7 +12,7 @@ class HmsClaimLine(models.Model):
 
     _name = "hms.claim.line"
     _description = "Insurance Claim Line"
-    _order = "claim_id, date, id"
+    _order = "claim_id, date, move_id, id"
     _check_company_auto = True
 
     claim_id = fields.Many2one(
