@@ -49,13 +49,13 @@ class HmsCharge(models.Model):
         batch[year] += insurer
         patient = self.currency_id.round(self.amount - insurer)
         lines = []
-        for partner, share, amount, vals in (
+        for partner, share, amount, base_vals in (
             (policy.payer_id, "payer", insurer, payer_vals),
             (self.patient_id.partner_id, "patient", patient, patient_vals),
         ):
             if self.currency_id.is_zero(amount):
                 continue
-            vals = dict(vals or payer_vals)
+            vals = dict(base_vals or payer_vals or patient_vals)
             vals.update(
                 name=self.env._(
                     "%(service)s — %(patient)s, policy %(policy)s (%(share)s)",

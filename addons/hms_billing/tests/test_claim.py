@@ -25,7 +25,7 @@ class ClaimCase(HmsBillingCase):
         self.code = 0
         self.today = fields.Date.context_today(self.env["hms.claim"])
 
-    def invoices(self, *prices, patient=None, coverage=None, post=True):
+    def invoices(self, *prices, patient=None, post=True):
         """Charges of ``prices`` of one encounter, invoiced (posted): {share: invoice}."""
         patient = patient or self.patient_a
         encounter = self.open_encounter(patient=patient)
@@ -220,9 +220,9 @@ class TestClaim(ClaimCase):
         self.assertEqual(line.rebill_move_id.amount_total, 14.5)
         self.assertEqual(charge.state, "invoiced")
         patient_total = sum(
-            charge.invoice_line_ids.filtered(lambda l: l.move_id.hms_share == "patient").mapped(
-                "price_subtotal"
-            )
+            charge.invoice_line_ids.filtered(
+                lambda line: line.move_id.hms_share == "patient"
+            ).mapped("price_subtotal")
         )
         self.assertEqual(patient_total, 10.0 + 14.5)
         self.assertEqual(claim.state, "partial")
@@ -251,6 +251,32 @@ class TestClaim(ClaimCase):
         self.assertIn("Goodwill", claim.message_ids[0].body)
         with self.assertRaisesMessage(UserError, "already re-billed or written off"):
             line._action_write_off("Twice")
+
+    def test_answers_and_write_offs_are_audited(self):
+        if "hms.audit.event" not in self.env:
+            self.skipTest("the audit trail is not installed")
+        claim = self.claim(50.0, coverage=100.0)
+        line = claim.line_ids.with_user(self.billing_clerk)
+        Event = self.env["hms.audit.event"].sudo()
+        Event._seal()
+        mark = Event.search([], order="id desc", limit=1).id
+        line._action_answer("denied", reason="Filed late")
+        line._action_write_off("Goodwill")
+        Event._seal()
+        events = Event.search(
+            [("id", ">", mark), ("model", "=", "hms.claim.line"), ("action", "=", "write")],
+            order="id",
+        )
+        self.assertEqual(
+            events.mapped("field_names"),
+            [
+                "amount_accepted,denial_reason,state",
+                "credit_note_id,settlement,write_off_reason",
+            ],
+        )
+        self.assertTrue(all(event.res_ids == line.ids for event in events))
+        self.assertEqual(events.patient_ids, self.patient_a)
+        self.assertEqual(events.user_id, self.billing_clerk)
 
     # ------------------------------------------------------------------ documents
     def test_csv_and_pdf(self):

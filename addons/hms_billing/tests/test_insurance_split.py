@@ -41,11 +41,11 @@ class TestInsuranceSplit(HmsBillingCase):
         """{share: [amount per charge]} of the invoice lines of ``charges``."""
         result = {"payer": [], "patient": []}
         for charge in charges:
-            for share in result:
+            for share, amounts in result.items():
                 lines = charge.invoice_line_ids.filtered(
                     lambda line, s=share: line.move_id.hms_share == s
                 )
-                result[share].append(sum(lines.mapped("price_subtotal")))
+                amounts.append(sum(lines.mapped("price_subtotal")))
         return result
 
     def test_coverage_and_co_pay_above_bounds_are_refused(self):
