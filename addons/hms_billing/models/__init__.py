@@ -13,3 +13,4 @@ from . import account_move_line_insurance
 from . import hms_charge_insurance
 from . import hms_claim
 from . import hms_claim_line
+from . import account_move_claim

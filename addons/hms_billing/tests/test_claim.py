@@ -103,9 +103,10 @@ class TestClaim(ClaimCase):
         with self.assertRaisesMessage(UserError, "not posted"):
             Claim._hms_create_from_invoices(moves["payer"] | draft)
         with self.assertRaisesMessage(UserError, "not an insurer's invoice"):
-            Claim._hms_create_from_invoices(moves["patient"])
+            moves["patient"].with_user(self.billing_clerk).action_hms_create_claims()
         self.assertFalse(Claim.search([]))
-        claim = Claim._hms_create_from_invoices(moves["payer"])
+        action = moves["payer"].with_user(self.billing_clerk).action_hms_create_claims()
+        claim = Claim.browse(action["res_id"])
         with self.assertRaisesMessage(UserError, "already claimed in " + claim.name):
             Claim._hms_create_from_invoices(moves["payer"])
         self.assertEqual(Claim.search([]), claim)
@@ -312,7 +313,9 @@ class TestClaimAccess(ClaimCase):
         claim = self.claim(50.0)
         as_clerk = claim.with_user(self.billing_clerk)
         self.assertEqual(as_clerk.read(["amount_claimed"])[0]["amount_claimed"], 40.0)
-        as_clerk.note = "Sent by e-mail"
+        with Form(as_clerk) as form:
+            form.note = "Sent by e-mail"
+        self.assertEqual(claim.note, "Sent by e-mail")
         as_clerk.line_ids._action_answer("accepted")
         self.assertEqual(claim.state, "accepted")
         clerk_b = self._hms_user(
