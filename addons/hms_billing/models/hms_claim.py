@@ -80,7 +80,10 @@ class HmsClaim(models.Model):
     def action_open_answer_wizard(self):
         """Answer the lines still waiting for the insurer."""
         self.ensure_one()
-        return self.line_ids.filtered(lambda line: line.state == "pending").action_open_answer()
+        pending = self.line_ids.filtered(lambda line: line.state == "pending")
+        if not pending:
+            raise UserError(self.env._("Every line of %(claim)s is answered.", claim=self.name))
+        return pending.action_open_answer()
 
     def action_export_csv(self):
         """Attach the claim as a CSV file to the claim and download it."""

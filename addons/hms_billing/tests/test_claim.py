@@ -111,6 +111,9 @@ class TestClaim(ClaimCase):
             Claim._hms_create_from_invoices(moves["payer"])
         self.assertEqual(Claim.search([]), claim)
         self.assertEqual(len(claim.line_ids), 1)
+        with self.assertRaisesMessage(UserError, "is claimed in " + claim.name):
+            moves["payer"].with_user(self.billing_clerk).button_draft()
+        self.assertEqual(moves["payer"].state, "posted")
 
     # ------------------------------------------------------------------ answers
     def test_claim_state_follows_the_answers(self):
@@ -133,6 +136,8 @@ class TestClaim(ClaimCase):
         accepted = self.claim(50.0)
         accepted.line_ids._action_answer("accepted")
         self.assertEqual(accepted.state, "accepted")
+        with self.assertRaisesMessage(UserError, "is answered"):
+            accepted.action_open_answer_wizard()
         denied = self.env["hms.claim"]._hms_create_from_invoices(self.invoices(30.0)["payer"])
         denied.action_submit()
         denied.line_ids._action_answer("denied", reason="Policy lapsed")
