@@ -118,14 +118,12 @@ class HmsClaimLine(models.Model):
                 )
         if answer == "denied" and not (reason or "").strip():
             raise UserError(self.env._("Give the insurer's reason for denying the line."))
-        for line in self:
-            if answer == "accepted":
-                accepted = line.amount_claimed
-            elif answer == "denied":
-                accepted = 0.0
-            elif answer == "partial":
-                accepted = amount_accepted or 0.0
-                if not 0 < accepted < line.amount_claimed:
+        if answer not in ("accepted", "partial", "denied"):
+            raise UserError(self.env._("Unknown answer: %(answer)s.", answer=answer))
+        if answer == "partial":
+            # Every line is checked before any is written.
+            for line in self:
+                if not 0 < (amount_accepted or 0.0) < line.amount_claimed:
                     raise ValidationError(
                         self.env._(
                             "Accepted amount: more than zero and less than the %(amount)s "
@@ -133,8 +131,12 @@ class HmsClaimLine(models.Model):
                             amount=line.amount_claimed,
                         )
                     )
-            else:
-                raise UserError(self.env._("Unknown answer: %(answer)s.", answer=answer))
+        for line in self:
+            accepted = {
+                "accepted": line.amount_claimed,
+                "partial": amount_accepted,
+                "denied": 0.0,
+            }[answer]
             line.write(
                 {"state": answer, "amount_accepted": accepted, "denial_reason": reason or False}
             )
