@@ -143,6 +143,17 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 None,
             ),
             **self.pharmacy_samples(encounter),
+            "hms.claim": (
+                self.users["billing_clerk"],
+                {
+                    "payer_id": payer.id,
+                    "company_id": self.clinic_a.id,
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                },
+                {"note": "Sent to the insurer"},
+                "unlink",
+            ),
         }
 
     def lab_samples(self, encounter):
@@ -348,6 +359,8 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         tested |= set(REPORTS)
         tested |= {"hms.lab.result.amendment"}
         tested |= {"hms.dispensed.item"}
+        # Claim lines need posted insurer invoices: hms_billing's claim tests check their events.
+        tested |= {"hms.claim.line"}
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
 
     def test_reading_statistics_is_audited(self):

@@ -4,3 +4,5 @@ from . import test_concurrency
 from . import test_invoice
 from . import test_payment
 from . import test_sources
+from . import test_insurance_split
+from . import test_claim

@@ -1,1 +1,3 @@
 from . import hms_charge_adjust
+from . import hms_claim_create
+from . import hms_claim_answer
