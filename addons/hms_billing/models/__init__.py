@@ -8,3 +8,14 @@ from . import res_company
 from . import res_config_settings
 from . import hms_dispensed_item
 from . import hms_lab_result
+from . import hms_charge_pricing
+from . import res_company_pricelist
+from . import res_config_settings_pricelist
+from . import hms_billing_package
+from . import hms_billing_package_line
+from . import hms_patient_package
+from . import hms_patient_package_line
+from . import hms_charge_package
+from . import hms_patient_billing_package
+from . import account_move_line_return
+from . import hms_charge_return
