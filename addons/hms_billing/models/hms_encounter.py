@@ -35,8 +35,11 @@ class HmsEncounter(models.Model):
             policy = company.hms_invoice_on_close
             # A clinic whose accounting is not set up yet keeps its charges to bill.
             if policy != "manual" and company._hms_can_invoice():
-                to_bill = charges.filtered(lambda c, co=company: c.company_id == co)
-                to_bill.sudo()._hms_invoice(post=policy == "posted")
+                to_bill = charges.filtered(
+                    lambda c, co=company: c.company_id == co and c.state == "to_bill"
+                )
+                if to_bill:
+                    to_bill.sudo()._hms_invoice(post=policy == "posted")
         return result
 
     def _hms_charge_consultation(self):

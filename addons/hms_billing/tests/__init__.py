@@ -4,3 +4,6 @@ from . import test_concurrency
 from . import test_invoice
 from . import test_payment
 from . import test_sources
+from . import test_package
+from . import test_pricelist
+from . import test_return
