@@ -18,7 +18,6 @@
         "views/res_config_settings_views.xml",
         "wizard/hms_charge_adjust_views.xml",
         "views/hms_billing_menus.xml",
-        "security/hms_billing_pricelist_groups.xml",
         "security/hms_billing_package_security.xml",
         "views/hms_billing_package_views.xml",
         "views/hms_patient_package_views.xml",

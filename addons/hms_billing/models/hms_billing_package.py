@@ -53,7 +53,9 @@ class HmsBillingPackage(models.Model):
     @api.constrains("price", "validity_days")
     def _check_amounts(self):
         for package in self:
-            self._hms_check_amounts({"price": package.price, "validity_days": package.validity_days})
+            self._hms_check_amounts(
+                {"price": package.price, "validity_days": package.validity_days}
+            )
 
     @api.constrains("line_ids")
     def _check_line_ids(self):
@@ -77,6 +79,8 @@ class HmsBillingPackage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if "price" not in vals and vals.get("product_id"):
+                vals["price"] = self.env["product.product"].browse(vals["product_id"]).lst_price
             self._hms_check_amounts(vals)
         return super().create(vals_list)
 

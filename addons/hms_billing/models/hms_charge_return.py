@@ -50,8 +50,9 @@ class HmsCharge(models.Model):
             lambda m: m.move_type == "out_refund"
         ).reversed_entry_id
         return lines.filtered(
-            lambda line: line.move_id.move_type == "out_invoice"
-            and line.move_id not in reversed_moves
+            lambda line: (
+                line.move_id.move_type == "out_invoice" and line.move_id not in reversed_moves
+            )
         )
 
     def _hms_credit(self, quantity, reason):
@@ -88,8 +89,9 @@ class HmsCharge(models.Model):
             refund.action_post()
             if invoice.state == "posted" and invoice.payment_state in ("not_paid", "partial"):
                 receivable = (invoice.line_ids | refund.line_ids).filtered(
-                    lambda aml: aml.account_id.account_type == "asset_receivable"
-                    and not aml.reconciled
+                    lambda aml: (
+                        aml.account_id.account_type == "asset_receivable" and not aml.reconciled
+                    )
                 )
                 receivable.reconcile()
             refunds |= refund

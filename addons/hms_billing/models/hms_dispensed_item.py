@@ -47,9 +47,11 @@ class HmsDispensedItem(models.Model):
         Charge = self.env["hms.charge"].sudo()
         for item in self.sudo():
             origin = item.move_line_id.move_id.origin_returned_move_id
-            originals = self.sudo().search(
-                [("move_line_id", "in", origin.move_line_ids.ids), ("quantity", ">", 0)]
-            ).sorted(lambda i, lot=item.lot_id: (i.lot_id != lot, i.id))
+            originals = (
+                self.sudo()
+                .search([("move_line_id", "in", origin.move_line_ids.ids), ("quantity", ">", 0)])
+                .sorted(lambda i, lot=item.lot_id: (i.lot_id != lot, i.id))
+            )
             charges = Charge.search(
                 [
                     ("res_model", "=", self._name),

@@ -26,5 +26,8 @@ class HmsPatient(models.Model):
             "hms_billing.hms_patient_package_action"
         )
         action["domain"] = [("patient_id", "=", self.id)]
-        action["context"] = {"default_patient_id": self.id, "default_company_id": self.company_id.id}
+        action["context"] = {
+            "default_patient_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
         return action

@@ -99,7 +99,9 @@ class HmsPatientPackage(models.Model):
             package = self.env["hms.billing.package"].browse(vals.get("package_id"))
             patient = self.env["hms.patient"].browse(vals.get("patient_id"))
             vals.setdefault("company_id", package.company_id.id)
-            self._hms_check_sale(package, patient, self.env["res.company"].browse(vals["company_id"]))
+            self._hms_check_sale(
+                package, patient, self.env["res.company"].browse(vals["company_id"])
+            )
             vals["line_ids"] = [
                 fields.Command.create({"product_id": line.product_id.id, "quantity": line.quantity})
                 for line in package.line_ids

@@ -2,10 +2,12 @@ from odoo import api, fields, models
 
 
 class HmsPatientPackageLine(models.Model):
-    """A service of a sold package: how many it covers, how many the covered charges used."""
+    """A service of a sold package: how many it covers (written once, at the sale), how many
+    the covered charges used."""
 
     _name = "hms.patient.package.line"
     _description = "Patient Package Consumption"
+    _inherit = ["hms.append.only.mixin"]
     _order = "patient_package_id, id"
     _check_company_auto = True
 

@@ -29,19 +29,23 @@ class PackageCommon(HmsBillingCase, HmsLabCommon):
         self.antenatal = self.template()
 
     def template(self, company=None, consultations=4, tests=2, user=None, **values):
-        return self.env["hms.billing.package"].with_user(user or self.env.user).create(
-            {
-                "name": "Antenatal care",
-                "company_id": (company or self.clinic_a).id,
-                "product_id": self.package_product.id,
-                "price": 180.0,
-                "validity_days": 280,
-                "line_ids": [
-                    Command.create({"product_id": self.fee.id, "quantity": consultations}),
-                    Command.create({"product_id": self.lab_price.id, "quantity": tests}),
-                ],
-                **values,
-            }
+        return (
+            self.env["hms.billing.package"]
+            .with_user(user or self.env.user)
+            .create(
+                {
+                    "name": "Antenatal care",
+                    "company_id": (company or self.clinic_a).id,
+                    "product_id": self.package_product.id,
+                    "price": 180.0,
+                    "validity_days": 280,
+                    "line_ids": [
+                        Command.create({"product_id": self.fee.id, "quantity": consultations}),
+                        Command.create({"product_id": self.lab_price.id, "quantity": tests}),
+                    ],
+                    **values,
+                }
+            )
         )
 
     def sell(self, package=None, patient=None, user=None, **values):
@@ -58,7 +62,9 @@ class PackageCommon(HmsBillingCase, HmsLabCommon):
         )
 
     def of_patient_a(self, domain):
-        return self.env["hms.patient.package"].search([("patient_id", "=", self.patient_a.id), *domain])
+        return self.env["hms.patient.package"].search(
+            [("patient_id", "=", self.patient_a.id), *domain]
+        )
 
     def consumption(self, sold):
         return {line.product_id: line.consumed_qty for line in sold.line_ids}
@@ -93,7 +99,9 @@ class TestPackage(PackageCommon):
         self.assertEqual(consultations.patient_package_id, sold)
         self.assertEqual(consultations.mapped("amount"), [50.0, 50.0], "priced for reporting")
         self.assertFalse(consultations.invoice_line_ids, "closing invoiced nothing")
-        self.assertEqual(self.env["hms.charge"]._hms_bill_encounters(encounters.ids), self.env["account.move"])
+        self.assertEqual(
+            self.env["hms.charge"]._hms_bill_encounters(encounters.ids), self.env["account.move"]
+        )
         with self.assertRaisesMessage(UserError, "Nothing to invoice"):
             consultations._hms_invoice()
         self.assertEqual(encounters.mapped("billing_state"), ["none", "none"])
@@ -173,8 +181,16 @@ class TestPackageBadInput(PackageCommon):
         before = (Sold.search_count([]), Charge.search_count([]))
         for package, patient, message in (
             (archived, self.patient_a, "archived: it is no longer sold"),
-            (elsewhere, self.patient_a, "is sold at Test Clinic B; .* is a patient of Test Clinic A"),
-            (self.antenatal, self.patient_b, "is sold at Test Clinic A; .* patient of Test Clinic B"),
+            (
+                elsewhere,
+                self.patient_a,
+                "is sold at Test Clinic B; .* is a patient of Test Clinic A",
+            ),
+            (
+                self.antenatal,
+                self.patient_b,
+                "is sold at Test Clinic A; .* patient of Test Clinic B",
+            ),
         ):
             with self.subTest(message), self.assertRaisesMessage(ValidationError, message):
                 self.sell(package, patient, user=self.env.user)
@@ -214,7 +230,9 @@ class TestPackageAccess(PackageCommon):
         Sold = self.env["hms.patient.package"].with_user(self.billing_clerk)
         self.assertEqual(Sold.search([]), sold)
         self.assertFalse(
-            self.env["hms.billing.package"].with_user(self.billing_clerk).search([("id", "=", other.id)])
+            self.env["hms.billing.package"]
+            .with_user(self.billing_clerk)
+            .search([("id", "=", other.id)])
         )
         with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
             other_sold.with_user(self.billing_clerk).read(["name"])

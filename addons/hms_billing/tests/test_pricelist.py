@@ -83,8 +83,10 @@ class TestPricelist(HmsBillingCase, HmsPharmacyCommon, HmsLabCommon):
         partner = self.patient_a.partner_id
         partner.with_company(self.clinic_a).specific_property_product_pricelist = staff_rates
         # Another clinic's choice for the patient does not count at clinic A.
-        partner.with_company(self.clinic_b).specific_property_product_pricelist = (
-            self.clinic_rates.copy({"company_id": self.clinic_b.id})
+        partner.with_company(
+            self.clinic_b
+        ).specific_property_product_pricelist = self.clinic_rates.copy(
+            {"company_id": self.clinic_b.id}
         )
         consultation = self.charges_of(self.closed_encounter())
         self.assertEqual(consultation.price_unit, 25.0)
