@@ -1,8 +1,11 @@
+import uuid
 from datetime import timedelta
 
-from odoo import Command, fields
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.hms_lab.tests.common import HmsLabCommon
@@ -214,6 +217,19 @@ class TestPackageAccess(PackageCommon):
         action = clerk_view.action_view_patient_packages()
         self.assertEqual(action["context"]["default_patient_id"], self.patient_a.id)
         sold.with_user(self.billing_clerk).note = "Due in June"
+        # Sold from the patient's button, the way the clerk does it.
+        dependant = self.patient_dependant.with_user(self.billing_clerk)
+        action = dependant.action_view_patient_packages()
+        form = Form(
+            self.env["hms.patient.package"]
+            .with_user(self.billing_clerk)
+            .with_context(action["context"])
+        )
+        form.package_id = self.antenatal
+        from_form = form.save()
+        self.assertEqual(from_form.patient_id, self.patient_dependant)
+        self.assertEqual(from_form.sale_charge_id.amount, 180.0)
+        self.assertEqual(len(from_form.line_ids), 2)
         self.assertTrue(sold.with_user(self.billing_clerk).line_ids.read(["remaining_qty"]))
         # Templates are the manager's: the clerk reads them, never edits them.
         self.assertTrue(self.antenatal.with_user(self.billing_clerk).read(["name"]))
@@ -228,7 +244,7 @@ class TestPackageAccess(PackageCommon):
             {"patient_id": self.patient_b.id, "package_id": other.id}
         )
         Sold = self.env["hms.patient.package"].with_user(self.billing_clerk)
-        self.assertEqual(Sold.search([]), sold)
+        self.assertEqual(Sold.search([]), sold | from_form)
         self.assertFalse(
             self.env["hms.billing.package"]
             .with_user(self.billing_clerk)
@@ -249,3 +265,90 @@ class TestPackageAccess(PackageCommon):
                 with self.assertRaises(AccessError):
                     self.sell(user=user)
         self.assertEqual(self.of_patient_a([]), sold)
+
+
+@tagged("post_install", "-at_install")
+class TestPackageConcurrency(TransactionCase):
+    """Two transactions taking the last unit of a package at once: one charge is covered.
+
+    Runs on committed demo data, with real cursors, and removes what it committed.
+    """
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def setUp(self):
+        super().setUp()
+        with_package = self.env["hms.patient.package"].search([]).patient_id
+        encounter = self.env["hms.encounter"].search(
+            [("state", "=", "closed"), ("patient_id", "not in", with_package.ids)], limit=1
+        )
+        if not encounter:
+            self.skipTest("needs the demo consultations")
+        self.code = f"test-{uuid.uuid4().hex[:8]}"
+        self.addCleanup(self._purge)
+        product = encounter.practitioner_id.consultation_product_id
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            template = env["hms.billing.package"].create(
+                {
+                    "name": self.code,
+                    "company_id": encounter.company_id.id,
+                    "product_id": product.id,
+                    "price": 10.0,
+                    "line_ids": [Command.create({"product_id": product.id, "quantity": 1})],
+                }
+            )
+            sold = env["hms.patient.package"].create(
+                {"patient_id": encounter.patient_id.id, "package_id": template.id}
+            )
+            self.line_id = sold.line_ids.id
+        self.vals = {
+            "res_model": "hms.encounter",
+            "res_id": encounter.id,
+            "name": "Follow-up",
+            "patient_id": encounter.patient_id.id,
+            "company_id": encounter.company_id.id,
+            "product_id": product.id,
+            "price_unit": 12.0,
+        }
+
+    def _purge(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id FROM hms_patient_package WHERE package_id IN "
+                "(SELECT id FROM hms_billing_package WHERE name->>'en_US' = %s)",
+                [self.code],
+            )
+            sold_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
+            cr.execute(
+                "DELETE FROM hms_charge WHERE code LIKE %s OR (res_model = 'hms.patient.package' "
+                "AND res_id IN %s)",
+                [f"{self.code}%", sold_ids],
+            )
+            cr.execute(
+                "DELETE FROM hms_patient_package_line WHERE patient_package_id IN %s", [sold_ids]
+            )
+            cr.execute("DELETE FROM hms_patient_package WHERE id IN %s", [sold_ids])
+            cr.execute("DELETE FROM hms_billing_package WHERE name->>'en_US' = %s", [self.code])
+
+    def test_the_last_unit_covers_one_charge(self):
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            # The second transaction's snapshot is taken first: the unit is still there.
+            self.assertEqual(env2["hms.patient.package.line"].browse(self.line_id).remaining_qty, 1)
+            first = env1["hms.charge"]._hms_record([{**self.vals, "code": f"{self.code}-1"}])
+            self.assertEqual(first.state, "covered")
+            cr1.commit()
+            # It waits for the first one's lock, then PostgreSQL refuses its stale snapshot;
+            # the server retries such a request ...
+            with mute_logger("odoo.sql_db"), self.assertRaises(errors.SerializationFailure):
+                env2["hms.charge"]._hms_record([{**self.vals, "code": f"{self.code}-2"}])
+            cr2.rollback()
+        # ... and the retry finds the package used up: the charge is billed.
+        with self.registry.cursor() as cr:
+            second = self._env(cr)["hms.charge"]._hms_record(
+                [{**self.vals, "code": f"{self.code}-2"}]
+            )
+            self.assertEqual((second.state, second.patient_package_id.id), ("to_bill", False))
+            cr.commit()
