@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.hms_lab.tests.common import HmsLabCommon
 from odoo.addons.hms_pharmacy.tests.common import HmsPharmacyCommon
@@ -67,7 +67,10 @@ class TestPricelist(HmsBillingCase, HmsPharmacyCommon, HmsLabCommon):
         self.assertEqual(medicine.mapped("price_unit"), [0.5] * len(medicine))
 
     def test_clinic_pricelist_prices_every_charge(self):
-        self.clinic_a.hms_pricelist_id = self.clinic_rates
+        settings = Form(self.env["res.config.settings"].with_company(self.clinic_a))
+        settings.hms_pricelist_id = self.clinic_rates
+        settings.save().execute()
+        self.assertEqual(self.clinic_a.hms_pricelist_id, self.clinic_rates)
         consultation, lab, medicine = self.all_charges()
         self.assertEqual(consultation.price_unit, 40.0)
         self.assertEqual((lab.price_unit, lab.amount), (6.0, 6.0))
