@@ -65,17 +65,6 @@ class HmsBillingPackage(models.Model):
                     self.env._("%(package)s covers no service.", package=package.name)
                 )
 
-    @api.model
-    def _hms_check_amounts(self, vals):
-        """Refuse a zero or negative price or validity before the database's CHECK does."""
-        for fname in ("price", "validity_days"):
-            if fname in vals and not (vals[fname] or 0) > 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(field)s: must be more than zero.", field=self._fields[fname].string
-                    )
-                )
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -87,3 +76,14 @@ class HmsBillingPackage(models.Model):
     def write(self, vals):
         self._hms_check_amounts(vals)
         return super().write(vals)
+
+    @api.model
+    def _hms_check_amounts(self, vals):
+        """Refuse a zero or negative price or validity before the database's CHECK does."""
+        for fname in ("price", "validity_days"):
+            if fname in vals and not (vals[fname] or 0) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: must be more than zero.", field=self._fields[fname].string
+                    )
+                )
