@@ -154,6 +154,40 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 {"note": "Sent to the insurer"},
                 "unlink",
             ),
+            **self.package_samples(),
+        }
+
+    def package_samples(self):
+        """Samples of the billing packages (hms_billing)."""
+        service = self.env["product.product"].create(
+            {"name": "Audit care", "type": "service", "list_price": 90.0}
+        )
+        extra = self.env["product.product"].create(
+            {"name": "Audit extra care", "type": "service", "list_price": 30.0}
+        )
+        template = {
+            "name": "Audit package",
+            "company_id": self.clinic_a.id,
+            "product_id": service.id,
+            "price": 90.0,
+            "validity_days": 30,
+            "line_ids": [(0, 0, {"product_id": service.id, "quantity": 2})],
+        }
+        package = self.env["hms.billing.package"].create(template)
+        return {
+            "hms.billing.package": (self.manager, template, {"name": "Audit bundle"}, "archive"),
+            "hms.billing.package.line": (
+                self.manager,
+                {"package_id": package.id, "product_id": extra.id, "quantity": 1},
+                {"quantity": 2},
+                "unlink",
+            ),
+            "hms.patient.package": (
+                self.users["billing_clerk"],
+                {"patient_id": self.patient_a.id, "package_id": package.id},
+                {"note": "Paid in advance"},
+                None,
+            ),
         }
 
     def lab_samples(self, encounter):
@@ -352,6 +386,27 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         )
         self.assertEqual(events.patient_ids, self.patient_a)
 
+    def test_package_consumption_is_appended_by_the_sale(self):
+        service = self.env["product.product"].create(
+            {"name": "Audit care", "type": "service", "list_price": 90.0}
+        )
+        package = self.env["hms.billing.package"].create(
+            {
+                "name": "Audit package",
+                "company_id": self.clinic_a.id,
+                "product_id": service.id,
+                "line_ids": [(0, 0, {"product_id": service.id, "quantity": 2})],
+            }
+        )
+        mark = self.audit_mark()
+        sold = (
+            self.env["hms.patient.package"]
+            .with_user(self.users["billing_clerk"])
+            .create({"patient_id": self.patient_a.id, "package_id": package.id})
+        )
+        events = self.events_since(mark, model="hms.patient.package.line")
+        self.assertEqual([(e.action, e.res_ids) for e in events], [("create", sold.line_ids.ids)])
+
     def test_every_hms_model_is_covered_here_or_by_the_audit_tests(self):
         audited = self.env["hms.audit.rule"].search([("model", "=like", "hms.%")]).mapped("model")
         tested = set(self.samples()) | AUDIT_TESTS
@@ -361,6 +416,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         tested |= {"hms.dispensed.item"}
         # Claim lines need posted insurer invoices: hms_billing's claim tests check their events.
         tested |= {"hms.claim.line"}
+        tested |= {"hms.patient.package.line"}
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
 
     def test_reading_statistics_is_audited(self):

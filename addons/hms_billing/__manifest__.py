@@ -25,8 +25,15 @@
         "views/hms_patient_insurance_views.xml",
         "wizard/hms_claim_wizard_views.xml",
         "views/hms_claim_views.xml",
+        "security/hms_billing_package_security.xml",
+        "views/hms_billing_package_views.xml",
+        "views/hms_patient_package_views.xml",
+        "views/hms_billing_package_menus.xml",
     ],
-    "demo": ["demo/hms_billing_demo.xml"],
+    "demo": [
+        "demo/hms_billing_demo.xml",
+        "demo/hms_billing_package_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -14,3 +14,14 @@ from . import hms_charge_insurance
 from . import hms_claim
 from . import hms_claim_line
 from . import account_move_claim
+from . import hms_charge_pricing
+from . import res_company_pricelist
+from . import res_config_settings_pricelist
+from . import hms_billing_package
+from . import hms_billing_package_line
+from . import hms_patient_package
+from . import hms_patient_package_line
+from . import hms_charge_package
+from . import hms_patient_billing_package
+from . import account_move_line_return
+from . import hms_charge_return

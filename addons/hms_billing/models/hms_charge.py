@@ -141,7 +141,7 @@ class HmsCharge(models.Model):
     def write(self, vals):
         self._hms_check_amounts(vals)
         if {"quantity", "price_unit", "product_id"} & vals.keys() and any(
-            charge.state != "to_bill" for charge in self
+            charge.state not in ("to_bill", "covered") for charge in self
         ):
             raise UserError(
                 self.env._("Only a charge still to bill is adjusted; credit the invoice first.")
@@ -183,7 +183,7 @@ class HmsCharge(models.Model):
         """Waive charges not yet invoiced, with the reason (kept on the charge and audited)."""
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for waiving the charge."))
-        if any(charge.state != "to_bill" for charge in self):
+        if any(charge.state not in ("to_bill", "covered") for charge in self):
             raise UserError(self.env._("Only a charge still to bill is waived."))
         self.write({"is_waived": True, "note": reason})
 

@@ -35,19 +35,27 @@ class HmsEncounter(models.Model):
             policy = company.hms_invoice_on_close
             # A clinic whose accounting is not set up yet keeps its charges to bill.
             if policy != "manual" and company._hms_can_invoice():
-                to_bill = charges.filtered(lambda c, co=company: c.company_id == co)
-                to_bill.sudo()._hms_invoice(post=policy == "posted")
+                to_bill = charges.filtered(
+                    lambda c, co=company: c.company_id == co and c.state == "to_bill"
+                )
+                if to_bill:
+                    to_bill.sudo()._hms_invoice(post=policy == "posted")
         return result
 
     def _hms_charge_consultation(self):
         """The consultation charge of each closed encounter (at most one each, ever)."""
         vals_list = []
+        Charge = self.env["hms.charge"]
         for encounter in self.filtered(lambda e: e.state == "closed"):
             product = (
                 encounter.appointment_id.appointment_type_id.product_id
                 or encounter.practitioner_id.consultation_product_id
             )
-            if not product or product.lst_price <= 0:
+            date = fields.Date.context_today(self, encounter.date_start)
+            price = product and Charge._hms_price(
+                product, encounter.patient_id, encounter.company_id, 1.0, date
+            )
+            if not product or price <= 0:
                 continue
             vals_list.append(
                 {
@@ -59,10 +67,10 @@ class HmsEncounter(models.Model):
                     "encounter_id": encounter.id,
                     "practitioner_id": encounter.practitioner_id.id,
                     "company_id": encounter.company_id.id,
-                    "date": fields.Date.context_today(self, encounter.date_start),
+                    "date": date,
                     "product_id": product.id,
                     "quantity": 1.0,
-                    "price_unit": product.lst_price,
+                    "price_unit": price,
                 }
             )
         return self.env["hms.charge"].sudo()._hms_record(vals_list)

@@ -6,3 +6,6 @@ from . import test_payment
 from . import test_sources
 from . import test_insurance_split
 from . import test_claim
+from . import test_package
+from . import test_pricelist
+from . import test_return
