@@ -298,3 +298,38 @@ class TestBillingDashboard(HmsReportingMixin, HmsBillingCase):
         self.assertEqual(values["2"]["amount"], 7.0)
         self.assertEqual(values["3"]["amount_overdue"], 30.0)
         self.assertEqual(values["3"]["amount_residual"], 130.0)
+
+
+@tagged("post_install", "-at_install")
+class TestBillingDashboardInBrowser(HmsReportingMixin, HmsBillingCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hms()
+
+    def test_the_billing_dashboard_opens(self):
+        """The spreadsheet loads for a billing clerk and draws its KPIs and chart."""
+        self.invoice(self.charge(0, 100.0))
+        self.charge(5, 7.0)
+        dashboard = self.env.ref("hms_billing.spreadsheet_dashboard_billing")
+        # browser_js fails unless the page logs "test successful" (four figures drawn).
+        self.browser_js(
+            f"/odoo/dashboards?dashboard_id={dashboard.id}",
+            """
+            const waitFigures = (tries) => {
+                const figures = document.querySelectorAll(
+                    ".o_spreadsheet_dashboard_action .o-figure"
+                );
+                if (figures.length >= 4) {
+                    console.log("test successful");
+                } else if (tries) {
+                    setTimeout(() => waitFigures(tries - 1), 250);
+                } else {
+                    console.error(`the dashboard drew ${figures.length} figures`);
+                }
+            };
+            waitFigures(120);
+            """,
+            ready="odoo.isReady",
+            login=self.billing_clerk.login,
+        )
