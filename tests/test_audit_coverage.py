@@ -18,6 +18,12 @@ AUDIT_TESTS = {
 
 # SQL-view report models (statistics, read only): reading their rows is audited.
 REPORTS = {"hms.appointment.report": "receptionist"}
+# The billing reports (rows need posted invoices: see test_reading_billing_statistics_is_audited).
+BILLING_REPORTS = (
+    "hms.revenue.report",
+    "hms.unbilled.ageing.report",
+    "hms.receivable.ageing.report",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -417,6 +423,7 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
         # Claim lines need posted insurer invoices: hms_billing's claim tests check their events.
         tested |= {"hms.claim.line"}
         tested |= {"hms.patient.package.line"}
+        tested |= set(BILLING_REPORTS)
         self.assertEqual(set(audited) - tested, set(), "add a sample for each new HMS model")
 
     def test_reading_statistics_is_audited(self):
@@ -430,3 +437,32 @@ class TestAuditCoverage(HmsAuditCommon, HmsEmrAppointmentCase):
                 events = self.events_since(mark, model=model)
                 self.assertEqual(events.mapped("action"), ["read"])
                 self.assertEqual(events.user_id, user)
+
+    def test_reading_billing_statistics_is_audited(self):
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", self.clinic_a, install_demo=False
+        )
+        Charge = self.env["hms.charge"]
+        product = self.env["product.product"].create(
+            {"name": "Audit dressing", "type": "service", "taxes_id": False}
+        )
+        values = {
+            "res_model": "hms.patient",
+            "res_id": self.patient_a.id,
+            "name": "Dressing",
+            "patient_id": self.patient_a.id,
+            "company_id": self.clinic_a.id,
+            "product_id": product.id,
+            "price_unit": 15.0,
+        }
+        Charge.create({**values, "code": "audit-billed"})._hms_invoice(post=True)
+        Charge.create({**values, "code": "audit-to-bill"})
+        clerk = self.users["billing_clerk"]
+        for model in BILLING_REPORTS:
+            with self.subTest(model=model):
+                mark = self.audit_mark()
+                rows = self.env[model].with_user(clerk).search_read([], ["id"], limit=5)
+                self.assertTrue(rows)
+                events = self.events_since(mark, model=model)
+                self.assertEqual(events.mapped("action"), ["read"])
+                self.assertEqual(events.user_id, clerk)

@@ -6,7 +6,7 @@
     "website": "https://hms.example.org",
     "author": "HMS Odoo Contributors",
     "license": "LGPL-3",
-    "depends": ["hms_pharmacy", "hms_lab", "account_payment"],
+    "depends": ["hms_pharmacy", "hms_lab", "account_payment", "hms_dashboard"],
     "data": [
         "security/hms_billing_groups.xml",
         "security/ir.model.access.csv",
@@ -33,6 +33,9 @@
     "demo": [
         "demo/hms_billing_demo.xml",
         "demo/hms_billing_package_demo.xml",
+        "security/hms_billing_report_security.xml",
+        "report/hms_billing_report_views.xml",
+        "data/hms_billing_dashboard_data.xml",
     ],
     "post_init_hook": "post_init_hook",
     "installable": True,

@@ -9,3 +9,4 @@ from . import test_claim
 from . import test_package
 from . import test_pricelist
 from . import test_return
+from . import test_reporting

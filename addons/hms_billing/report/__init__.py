@@ -1,0 +1,2 @@
+from . import hms_revenue_report
+from . import hms_billing_ageing_report
