@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import float_round
+from odoo.tools.sql import create_index
 
 
 class HmsCharge(models.Model):
@@ -84,6 +85,17 @@ class HmsCharge(models.Model):
         ("quantity_positive", "CHECK(quantity > 0)", "Quantity: must be more than zero."),
         ("price_positive", "CHECK(price_unit > 0)", "Unit Price: must be more than zero."),
     ]
+
+    def init(self):
+        # The billing clerks' worklist: the charges still to bill of their clinic, newest first
+        # (the model's order); a partial index, so it does not grow with the billed history.
+        create_index(
+            self.env.cr,
+            "hms_charge_to_bill_index",
+            self._table,
+            ["company_id", "date DESC", "id DESC"],
+            where="state = 'to_bill'",
+        )
 
     @api.depends("res_model", "res_id", "code")
     def _compute_reference(self):
