@@ -196,10 +196,8 @@ class HmsCharge(models.Model):
                             existing[key] = self.create(vals)
                     except psycopg2.errors.UniqueViolation:
                         existing[key] = self.sudo().search(self._hms_source_domain(*key), limit=1)
-        charges = self.browse()
-        for vals in vals_list:
-            charges |= existing[(vals["res_model"], vals["res_id"], vals["code"])]
-        return charges.with_env(self.env)
+        keys = ((vals["res_model"], vals["res_id"], vals["code"]) for vals in vals_list)
+        return self.browse(list(dict.fromkeys(existing[key].id for key in keys if existing[key])))
 
     @api.model
     def _hms_existing_charges(self, vals_list):
