@@ -26,7 +26,7 @@ class AccountMove(models.Model):
         # The guardians of a patient see and pay the patient's invoices in the portal.
         for move in posted.filtered(lambda m: m.hms_share == "patient"):
             guardians = move.hms_patient_id.sudo().guardian_partner_ids
-            if guardians - move.message_partner_ids:
+            if guardians and guardians - move.message_partner_ids:
                 move.message_subscribe(guardians.ids)
         return posted
 

@@ -4,7 +4,9 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import float_round
+from odoo.tools.sql import create_index
 
 
 class HmsCharge(models.Model):
@@ -84,6 +86,17 @@ class HmsCharge(models.Model):
         ("price_positive", "CHECK(price_unit > 0)", "Unit Price: must be more than zero."),
     ]
 
+    def init(self):
+        # The billing clerks' worklist: the charges still to bill of their clinic, newest first
+        # (the model's order); a partial index, so it does not grow with the billed history.
+        create_index(
+            self.env.cr,
+            "hms_charge_to_bill_index",
+            self._table,
+            ["company_id", "date DESC", "id DESC"],
+            where="state = 'to_bill'",
+        )
+
     @api.depends("res_model", "res_id", "code")
     def _compute_reference(self):
         for charge in self:
@@ -160,19 +173,46 @@ class HmsCharge(models.Model):
         A source already charged (by this call or anyone before, committed or not) gives the
         existing charge back, never a second one: the unique constraint decides, in its own
         savepoint, so that a concurrent duplicate does not undo the caller's transaction.
+        The sources already charged are found in one query and the new charges created in one
+        batch; only a batch that meets a concurrent duplicate is retried charge by charge.
         """
-        charges = self.browse()
+        if not vals_list:
+            return self.browse()
+        existing = self._hms_existing_charges(vals_list)
+        todo = {}
         for vals in vals_list:
             key = (vals["res_model"], vals["res_id"], vals["code"])
-            existing = self.sudo().search(self._hms_source_domain(*key), limit=1)
-            if not existing:
-                try:
-                    with self.env.cr.savepoint():
-                        existing = self.create(vals)
-                except psycopg2.errors.UniqueViolation:
-                    existing = self.sudo().search(self._hms_source_domain(*key), limit=1)
-            charges |= existing
-        return charges.with_env(self.env)
+            if key not in existing:
+                todo.setdefault(key, vals)
+        if todo:
+            try:
+                with self.env.cr.savepoint():
+                    created = self.create(list(todo.values()))
+                existing.update(zip(todo, created, strict=True))
+            except psycopg2.errors.UniqueViolation:
+                for key, vals in todo.items():
+                    try:
+                        with self.env.cr.savepoint():
+                            existing[key] = self.create(vals)
+                    except psycopg2.errors.UniqueViolation:
+                        existing[key] = self.sudo().search(self._hms_source_domain(*key), limit=1)
+        keys = ((vals["res_model"], vals["res_id"], vals["code"]) for vals in vals_list)
+        return self.browse(list(dict.fromkeys(existing[key].id for key in keys if existing[key])))
+
+    @api.model
+    def _hms_existing_charges(self, vals_list):
+        """{(model, record, code): charge} of the sources of ``vals_list`` already charged."""
+        res_ids = defaultdict(set)
+        for vals in vals_list:
+            res_ids[vals["res_model"], vals["code"]].add(vals["res_id"])
+        domain = expression.OR(
+            [
+                [("res_model", "=", model), ("code", "=", code), ("res_id", "in", list(ids))]
+                for (model, code), ids in res_ids.items()
+            ]
+        )
+        found = self.sudo().search_fetch(domain, ["res_model", "res_id", "code"])
+        return {(c.res_model, c.res_id, c.code): c for c in found}
 
     @api.model
     def _hms_source_domain(self, res_model, res_id, code):
@@ -234,10 +274,10 @@ class HmsCharge(models.Model):
             for partner, share, line in charge._hms_invoice_lines():
                 key = (charge.company_id, charge.patient_id, partner, share)
                 lines_by_invoice[key].append(line)
-        Move = self.env["account.move"]
-        moves = Move
+        # One create per clinic, of all its invoices: Odoo computes their lines in one batch.
+        vals_by_company = defaultdict(list)
         for (company, patient, partner, share), lines in lines_by_invoice.items():
-            moves |= Move.with_company(company).create(
+            vals_by_company[company].append(
                 {
                     "move_type": "out_invoice",
                     "company_id": company.id,
@@ -248,6 +288,10 @@ class HmsCharge(models.Model):
                     "invoice_line_ids": lines,
                 }
             )
+        Move = self.env["account.move"]
+        moves = Move.concat(
+            *(Move.with_company(company).create(vals) for company, vals in vals_by_company.items())
+        )
         if post:
             moves.action_post()
         return moves

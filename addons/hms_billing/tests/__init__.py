@@ -10,3 +10,4 @@ from . import test_package
 from . import test_pricelist
 from . import test_return
 from . import test_reporting
+from . import test_worklist_index

@@ -88,3 +88,111 @@ class TestBillingConcurrency(TransactionCase):
             with self.assertRaises(UserError):
                 charge._hms_invoice()
             self.assertEqual(charge.invoice_line_ids.move_id.ids, invoice.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentConcurrency(TransactionCase):
+    """One online payment confirmed by two transactions at once (the return page and the
+    webhook, say) creates one payment: Odoo's payment flow writes the transaction and
+    reconciles the invoice, so the later of two concurrent confirmations fails to serialize
+    and, retried as the server retries a request, finds the payment made.
+
+    Runs on committed demo data, with real cursors, and removes what it committed.
+    """
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def setUp(self):
+        super().setUp()
+        encounter = self.env["hms.encounter"].search([("state", "=", "closed")], limit=1)
+        if not encounter or not encounter.practitioner_id.consultation_product_id:
+            self.skipTest("needs the demo consultations")
+        self.code = f"test-{uuid.uuid4().hex[:8]}"
+        self.addCleanup(self._purge)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            charge = env["hms.charge"]._hms_record(
+                [
+                    {
+                        "res_model": "hms.encounter",
+                        "res_id": encounter.id,
+                        "code": self.code,
+                        "name": "Dressing",
+                        "patient_id": encounter.patient_id.id,
+                        "encounter_id": encounter.id,
+                        "company_id": encounter.company_id.id,
+                        "product_id": encounter.practitioner_id.consultation_product_id.id,
+                        "price_unit": 12.0,
+                    }
+                ]
+            )
+            invoices = charge._hms_invoice(post=True)
+            invoice = invoices.filtered(lambda m: m.hms_share == "patient") or invoices[:1]
+            provider = env.ref("payment.payment_provider_demo").copy(
+                {"company_id": invoice.company_id.id, "state": "test"}
+            )
+            self.tx_id = (
+                env["payment.transaction"]
+                .create(
+                    {
+                        "provider_id": provider.id,
+                        "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                        "amount": invoice.amount_residual,
+                        "currency_id": invoice.currency_id.id,
+                        "partner_id": invoice.partner_id.id,
+                        "invoice_ids": [(6, 0, invoice.ids)],
+                        "reference": self.code,
+                        "operation": "online_direct",
+                    }
+                )
+                .id
+            )
+
+    def _purge(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            txs = env["payment.transaction"].search([("reference", "=", self.code)])
+            payments = env["account.payment"].search([("payment_transaction_id", "in", txs.ids)])
+            payments.action_draft()
+            payments.unlink()
+            charges = env["hms.charge"].search([("code", "=", self.code)])
+            moves = charges.invoice_line_ids.move_id
+            moves.filtered(lambda m: m.state == "posted").button_draft()
+            moves.unlink()
+            providers = txs.provider_id
+            txs.unlink()
+            providers.unlink()
+            cr.execute("DELETE FROM hms_charge WHERE code = %s", [self.code])
+
+    def _confirm(self, env):
+        """What the return page, the webhook and the post-processing cron each do."""
+        notification = {"reference": self.code, "simulated_state": "done"}
+        env["payment.transaction"]._handle_notification_data("demo", notification)
+        env["payment.transaction"].browse(self.tx_id)._post_process()
+        env.flush_all()
+
+    def test_two_transactions_confirming_one_payment_make_one_payment(self):
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            # The second confirmation's snapshot is taken first: the transaction is pending.
+            self.assertEqual(env2["payment.transaction"].browse(self.tx_id).state, "draft")
+            self._confirm(env1)
+            cr1.commit()
+            with mute_logger("odoo.sql_db"), self.assertRaises(errors.SerializationFailure):
+                self._confirm(env2)
+            cr2.rollback()
+            env2.invalidate_all()
+            # The server retries the request: the retry finds the payment made.
+            self._confirm(env2)
+            cr2.commit()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            tx = env["payment.transaction"].browse(self.tx_id)
+            payments = env["account.payment"].search([("payment_transaction_id", "=", tx.id)])
+            self.assertEqual(tx.state, "done")
+            self.assertEqual(len(payments), 1)
+            self.assertEqual(tx.payment_id, payments)
+            self.assertEqual(payments.amount, tx.amount)
+            self.assertEqual(tx.invoice_ids.payment_state, "paid")
+            self.assertEqual(len(tx.invoice_ids.line_ids.matched_credit_ids), 1)
