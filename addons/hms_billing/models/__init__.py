@@ -8,3 +8,5 @@ from . import res_company
 from . import res_config_settings
 from . import hms_dispensed_item
 from . import hms_lab_result
+from . import desk_payment
+from . import desk_billing_state

@@ -4,3 +4,4 @@ from . import test_concurrency
 from . import test_invoice
 from . import test_payment
 from . import test_sources
+from . import test_desk

@@ -1,1 +1,2 @@
 from . import hms_charge_adjust
+from . import desk_cash_report
