@@ -5,3 +5,5 @@ from . import test_invoice
 from . import test_payment
 from . import test_sources
 from . import test_desk
+from . import test_cash_report
+from . import test_appointment_billing
