@@ -32,7 +32,7 @@ class HmsCharge(models.Model):
         if not states:
             return set()
         if states == {"to_bill"}:
-            return set(Charge.search(billed + [("state", "=", "to_bill")])[group_field].ids)
+            return set(Charge.search([*billed, ("state", "=", "to_bill")])[group_field].ids)
         if states >= {state for state, _label in BILLING_STATES if state != "none"}:
             return set(Charge.search(billed)[group_field].ids)
         candidates = list(billed)
