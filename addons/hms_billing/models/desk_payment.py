@@ -112,7 +112,23 @@ class AccountMove(models.Model):
 
     def _hms_apply_deposits(self):
         """Pay these invoices with their partner's outstanding credits (deposits, refunds)."""
-        for move in self:
+        if not self:
+            return
+        # One query tells which partners have any credit at all: most have none.
+        credits = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("balance", "<", 0),
+                ]
+            )
+        )
+        for move in self.filtered(lambda m: m.commercial_partner_id in credits.partner_id):
             widget = move.sudo().invoice_outstanding_credits_debits_widget or {}
             for credit in widget.get("content", []):
                 if move.payment_state in ("paid", "in_payment"):

@@ -168,3 +168,32 @@ class TestDeskPayments(HmsBillingCase):
             ):
                 self.register(invoice, user=self.users[role])._create_payments()
         self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_payments_of_another_clinic_stay_hidden(self):
+        journal_b = self.clinic_b._hms_desk_journals().filtered(lambda j: j.type == "cash")
+        payment_b = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.patient_a.partner_id.id,
+                "journal_id": journal_b.id,
+                "amount": 10.0,
+            }
+        )
+        payment_b.action_post()
+        Payment = self.env["account.payment"].with_user(self.billing_clerk)
+        self.assertFalse(Payment.search([("id", "=", payment_b.id)]))
+        with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
+            payment_b.with_user(self.billing_clerk).read(["amount"])
+        # Doctors and nurses see the billing state, not the payments.
+        deposit = self.take_deposit(10.0)
+        self.assertEqual(
+            Payment.search([("partner_id", "=", self.patient_a.partner_id.id)]), deposit
+        )
+        for role in ("doctor", "nurse", "receptionist"):
+            with (
+                self.subTest(role=role),
+                mute_logger("odoo.addons.base.models.ir_model"),
+                self.assertRaises(AccessError),
+            ):
+                deposit.with_user(self.users[role]).read(["amount"])
