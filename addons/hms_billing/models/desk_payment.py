@@ -115,7 +115,7 @@ class AccountMove(models.Model):
         if not self:
             return
         # One query tells which partners have any credit at all: most have none.
-        credits = (
+        credit_lines = (
             self.env["account.move.line"]
             .sudo()
             .search(
@@ -128,7 +128,7 @@ class AccountMove(models.Model):
                 ]
             )
         )
-        for move in self.filtered(lambda m: m.commercial_partner_id in credits.partner_id):
+        for move in self.filtered(lambda m: m.commercial_partner_id in credit_lines.partner_id):
             widget = move.sudo().invoice_outstanding_credits_debits_widget or {}
             for credit in widget.get("content", []):
                 if move.payment_state in ("paid", "in_payment"):
