@@ -25,3 +25,5 @@ from . import hms_charge_package
 from . import hms_patient_billing_package
 from . import account_move_line_return
 from . import hms_charge_return
+from . import desk_payment
+from . import desk_billing_state

@@ -11,3 +11,6 @@ from . import test_pricelist
 from . import test_return
 from . import test_reporting
 from . import test_worklist_index
+from . import test_desk
+from . import test_cash_report
+from . import test_appointment_billing
