@@ -5,3 +5,4 @@ from . import test_inventory
 from . import test_portal
 from . import test_prescription
 from . import test_safety
+from . import test_safety_queries
