@@ -143,8 +143,16 @@ class HmsPrescription(models.Model):
         [("none", "None"), ("minor", "Minor"), ("moderate", "Moderate"), ("severe", "Severe")],
         "Safety Finding",
         compute="_compute_safety_severity",
+        store=True,
     )
     patient_allergy_banner = fields.Char(related="patient_id.allergy_banner", string="Allergies")
+    patient_label = fields.Char(
+        "Patient Name",
+        compute="_compute_patient_label",
+        store=True,
+        help="The patient's record number and name, stored for the pharmacy queue: its list "
+        "shows them without reading every patient and contact row of the page.",
+    )
 
     _sql_constraints = [
         ("verification_token_unique", "UNIQUE(verification_token)", "Tokens are unique."),
@@ -166,6 +174,11 @@ class HmsPrescription(models.Model):
             prescription.patient_id = (
                 prescription.encounter_id.patient_id or prescription.patient_id
             )
+
+    @api.depends("patient_id.mrn", "patient_id.name")
+    def _compute_patient_label(self):
+        for prescription in self:
+            prescription.patient_label = prescription.patient_id.sudo().display_name
 
     @api.depends("encounter_id", "patient_id")
     def _compute_company_id(self):

@@ -6,3 +6,4 @@ from . import test_portal
 from . import test_prescription
 from . import test_safety
 from . import test_safety_queries
+from . import test_queue

@@ -239,7 +239,7 @@ class TestSafetyQueries(HmsPharmacyCase):
                     "term_b": term_b,
                     "severity": severity,
                     "description": f"{term_a} with {term_b}",
-                    "management": severity != "minor" and "Monitor." or False,
+                    "management": "Monitor." if severity != "minor" else False,
                     "source": "Generated",
                     "active": active,
                 }
