@@ -7,3 +7,4 @@ from . import test_prescription
 from . import test_safety
 from . import test_safety_queries
 from . import test_queue
+from . import test_chart
