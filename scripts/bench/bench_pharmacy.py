@@ -229,7 +229,9 @@ def measure_queue(env, pharmacist, runs):
         "safety_severity": {},
         "state": {},
         "practitioner_id": {"fields": {"display_name": {}}},
-        "company_id": {"fields": {}},  # an invisible column: its id only
+        # Invisible columns: their ids only.
+        "company_id": {"fields": {}},
+        "patient_id": {"fields": {}},
     }
     stored = ["priority", "name", "patient_label", "date_issued", "queue_step", "state"]
     # The web client counts rows for the pager up to the list's count_limit (10,000 unless

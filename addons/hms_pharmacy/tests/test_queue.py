@@ -15,6 +15,7 @@ LIST_SPEC = {
     "safety_severity": {},
     "state": {},
     "company_id": {"fields": {}},
+    "patient_id": {"fields": {}},
 }
 
 
@@ -68,4 +69,5 @@ class TestQueue(HmsPharmacyCase):
         for xmlid in ("hms_prescription_view_list_queue", "hms_prescription_view_kanban_queue"):
             arch = self.env.ref(f"hms_pharmacy.{xmlid}").arch
             self.assertIn('name="patient_label"', arch)
-            self.assertNotIn('name="patient_id"', arch)
+            # The patient's id only, for the audit trail: not its name from its contact.
+            self.assertRegex(arch, r'name="patient_id" (column_)?invisible="True"')
