@@ -36,7 +36,16 @@ from lxml import etree
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tools import SQL
 
+# Tables the generated data goes to (rolled back at the end of each run).
+VACUUMED = [
+    "hms_prescription",
+    "hms_prescription_line",
+    "hms_drug_interaction",
+    "stock_move",
+    "stock_move_line",
+]
 DEMO_PASSWORD = "hms-demo-2026"  # noqa: S105 (the documented demo staff password)
 
 
@@ -412,9 +421,22 @@ def main():
         workers={"type": int, "default": 4},
     )
     registry = odoo.modules.registry.Registry(args.database)
+    vacuum(registry)
     run_in_transaction(args, registry)
     if args.concurrency:
         report_concurrency(args, registry)
+
+
+def vacuum(registry):
+    """The rows an earlier run generated and rolled back are dead rows until a vacuum, which
+    every scan skips: the count of the queue walked 100,000 of them after each run."""
+    with registry.cursor() as cr:
+        cr._cnx.autocommit = True  # VACUUM runs outside a transaction
+        try:
+            for table in VACUUMED:
+                cr.execute(SQL("VACUUM ANALYZE %s", SQL.identifier(table)))
+        finally:
+            cr._cnx.autocommit = False
 
 
 def print_timings(title, timings):
