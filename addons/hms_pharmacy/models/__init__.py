@@ -13,3 +13,4 @@ from . import stock_picking
 from . import stock_quant
 from . import stock_warehouse_orderpoint
 from . import stock_picking_type
+from . import hms_patient

@@ -1,6 +1,12 @@
+from collections import namedtuple
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
+CatalogueEntry = namedtuple(
+    "CatalogueEntry", "term_a term_b severity description management source"
+)
 SEVERITIES = [("minor", "Minor"), ("moderate", "Moderate"), ("severe", "Severe")]
 
 
@@ -59,19 +65,30 @@ class HmsDrugInteraction(models.Model):
 
     @api.model
     def _hms_find(self, new_keys, all_keys):
-        """Interactions between a term of ``new_keys`` and one of ``all_keys``."""
-        if not new_keys or not all_keys:
-            return self.browse()
-        new_keys, all_keys = list(new_keys), list(all_keys)
-        return self.search_fetch(
-            [
-                "|",
-                "&",
-                ("term_a", "in", new_keys),
-                ("term_b", "in", all_keys),
-                "&",
-                ("term_b", "in", new_keys),
-                ("term_a", "in", all_keys),
-            ],
-            ["term_a", "term_b", "severity", "description", "management", "source"],
+        """Active interactions between a term of ``new_keys`` and one of ``all_keys``.
+
+        One query on the unique (term_a, term_b) index: both terms among all the keys, one
+        of them new (the same pairs as "a new and b any, or b new and a any", since the new
+        keys are among all the keys). Rows, not records: the safety checks only read them.
+        """
+        new_keys, all_keys = sorted(new_keys), sorted(set(all_keys) | set(new_keys))
+        if not new_keys:
+            return []
+        self.flush_model(
+            ["term_a", "term_b", "severity", "description", "management", "source", "active"]
         )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT term_a, term_b, severity, description, management, source
+                  FROM hms_drug_interaction
+                 WHERE active
+                   AND term_a = ANY(%(all)s) AND term_b = ANY(%(all)s)
+                   AND (term_a = ANY(%(new)s) OR term_b = ANY(%(new)s))
+                 ORDER BY term_a, term_b
+                """,
+                all=all_keys,
+                new=new_keys,
+            )
+        )
+        return [CatalogueEntry(*row) for row in rows]

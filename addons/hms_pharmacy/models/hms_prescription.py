@@ -1,12 +1,14 @@
 import secrets
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from psycopg2 import errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
+
+from ..tools.safety import allergy_terms, matches_allergen, safety_keys
 
 CLINICAL = "hms_base.group_hms_clinical"
 DOCTOR = "hms_base.group_hms_doctor"
@@ -15,6 +17,23 @@ STOCK_USER = "stock.group_stock_user"
 # Prescriptions whose medicines the patient is taking (the safety checks' "current").
 ACTIVE_STATES = ("issued", "partially_dispensed")
 SEVERITY_RANK = {"none": 0, "minor": 1, "moderate": 2, "severe": 3}
+# What the safety checks read in SQL, flushed first.
+SAFETY_COLUMNS = {
+    "hms.prescription": ["name", "patient_id", "state", "priority", "date_issued"],
+    "hms.prescription.line": ["prescription_id", "patient_id", "state", "product_id", "sequence"],
+    "product.product": ["product_tmpl_id"],
+    "product.template": ["name", "hms_atc_code", "hms_generic_name", "hms_allergy_classes"],
+    "hms.medicine.ingredient": ["product_tmpl_id", "name"],
+}
+SafetyMedicine = namedtuple(
+    "SafetyMedicine",
+    "line_id prescription_id prescription_name patient_id product_name atc keys terms",
+)
+
+
+def _catalogue_order(entry):
+    """Several interactions of one pair: the most severe first, then by their terms."""
+    return -SEVERITY_RANK[entry.severity], entry.term_a, entry.term_b
 
 
 class HmsPrescription(models.Model):
@@ -124,8 +143,16 @@ class HmsPrescription(models.Model):
         [("none", "None"), ("minor", "Minor"), ("moderate", "Moderate"), ("severe", "Severe")],
         "Safety Finding",
         compute="_compute_safety_severity",
+        store=True,
     )
     patient_allergy_banner = fields.Char(related="patient_id.allergy_banner", string="Allergies")
+    patient_label = fields.Char(
+        "Patient Name",
+        compute="_compute_patient_label",
+        store=True,
+        help="The patient's record number and name, stored for the pharmacy queue: its list "
+        "shows them without reading every patient and contact row of the page.",
+    )
 
     _sql_constraints = [
         ("verification_token_unique", "UNIQUE(verification_token)", "Tokens are unique."),
@@ -147,6 +174,11 @@ class HmsPrescription(models.Model):
             prescription.patient_id = (
                 prescription.encounter_id.patient_id or prescription.patient_id
             )
+
+    @api.depends("patient_id.mrn", "patient_id.name")
+    def _compute_patient_label(self):
+        for prescription in self:
+            prescription.patient_label = prescription.patient_id.sudo().display_name
 
     @api.depends("encounter_id", "patient_id")
     def _compute_company_id(self):
@@ -425,95 +457,164 @@ class HmsPrescription(models.Model):
                     user_id=user.id,
                 )
 
-    def _hms_current_lines(self):
-        """The patient's medicines from their other active prescriptions."""
-        self.ensure_one()
-        return (
-            self.env["hms.prescription.line"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("patient_id", "=", self.patient_id.id),
-                    ("state", "in", ACTIVE_STATES),
-                    ("prescription_id", "!=", self.id),
-                ],
-                ["product_id", "prescription_id"],
+    def _hms_safety_medicines(self):
+        """The medicines the safety checks compare, with their terms, in one query.
+
+        ``(own, current)``: ``own`` maps each prescription to its lines in their order,
+        ``current`` each patient to the lines of their active prescriptions (in the queue's
+        order; a prescription skips its own among them).
+        """
+        if not self:
+            return {}, {}
+        for model, fnames in SAFETY_COLUMNS.items():
+            self.env[model].flush_model(fnames)
+        # The prescriptions first (by id, and the patients' active ones by patient), then
+        # their lines by prescription: index lookups whatever the planner's statistics.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH rx AS MATERIALIZED (
+                    SELECT id, name, priority, date_issued
+                      FROM hms_prescription
+                     WHERE id = ANY(%(ids)s)
+                        OR (state IN %(active)s AND patient_id = ANY(ARRAY(
+                                SELECT patient_id FROM hms_prescription WHERE id = ANY(%(ids)s))))
+                )
+                SELECT line.id, line.prescription_id, rx.name, line.patient_id,
+                       line.prescription_id = ANY(%(ids)s), line.state IN %(active)s,
+                       COALESCE(tmpl.name->>%(lang)s, tmpl.name->>'en_US'),
+                       tmpl.hms_atc_code, tmpl.hms_generic_name, tmpl.hms_allergy_classes,
+                       ARRAY(SELECT ingredient.name
+                               FROM hms_medicine_ingredient ingredient
+                              WHERE ingredient.product_tmpl_id = tmpl.id)
+                  FROM hms_prescription_line line
+                  JOIN rx ON rx.id = line.prescription_id
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+                 WHERE line.prescription_id = ANY(ARRAY(SELECT id FROM rx))
+                   AND (line.prescription_id = ANY(%(ids)s) OR line.state IN %(active)s)
+                 ORDER BY rx.priority DESC, rx.date_issued, rx.id, line.sequence, line.id
+                """,
+                ids=self.ids,
+                active=ACTIVE_STATES,
+                lang=self.env.lang or "en_US",
             )
         )
+        own, current = defaultdict(list), defaultdict(list)
+        for (
+            line_id,
+            prescription_id,
+            prescription_name,
+            patient_id,
+            is_own,
+            is_active,
+            product_name,
+            atc,
+            generic_name,
+            allergy_classes,
+            ingredients,
+        ) in rows:
+            medicine = SafetyMedicine(
+                line_id,
+                prescription_id,
+                prescription_name,
+                patient_id,
+                product_name,
+                atc or "",
+                safety_keys(ingredients, atc),
+                allergy_terms(ingredients, allergy_classes, generic_name),
+            )
+            if is_own:
+                own[prescription_id].append(medicine)
+            if is_active:
+                current[patient_id].append(medicine)
+        return own, current
+
+    @api.model
+    def _hms_drug_allergies(self, patient_ids):
+        """``{patient id: [allergen]}``: the patients' active drug allergies."""
+        self.env["hms.patient.allergy"].flush_model(
+            ["patient_id", "allergen", "allergy_type", "status", "severity"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT patient_id, allergen
+                  FROM hms_patient_allergy
+                 WHERE patient_id = ANY(%s) AND status = 'active' AND allergy_type = 'drug'
+                 ORDER BY status, severity DESC, allergen
+                """,
+                list(patient_ids),
+            )
+        )
+        allergies = defaultdict(list)
+        for patient_id, allergen in rows:
+            allergies[patient_id].append(allergen)
+        return allergies
 
     def _hms_safety_findings(self):
-        """``{line: [(severity, text)]}``: allergies, interactions, duplicate therapy."""
+        """``{line: [(severity, text)]}``: allergies, interactions, duplicate therapy.
+
+        A fixed number of queries, however many lines and current medicines: the medicines
+        with their terms, the allergies, one catalogue lookup for every pair; the pairs are
+        then matched in memory.
+        """
         findings = defaultdict(list)
-        Interaction = self.env["hms.drug.interaction"].sudo()
-        for prescription in self:
-            lines = prescription.line_ids
-            current = prescription._hms_current_lines()
-            keys = {line: line.product_id._hms_safety_keys() for line in lines | current}
-            allergies = (
-                self.env["hms.patient.allergy"]
-                .sudo()
-                .search_fetch(
-                    [
-                        ("patient_id", "=", prescription.patient_id.id),
-                        ("status", "=", "active"),
-                        ("allergy_type", "=", "drug"),
-                    ],
-                    ["allergen"],
-                )
-            )
-            for line in lines:
-                for allergy in allergies:
-                    if line.product_id._hms_matches_allergen(allergy.allergen):
+        own, current = self._hms_safety_medicines()
+        if not own:
+            return findings
+        patients = {medicines[0].patient_id for medicines in own.values()}
+        allergies = self._hms_drug_allergies(patients)
+        new_keys = set().union(*(m.keys for medicines in own.values() for m in medicines))
+        all_keys = new_keys.union(*(m.keys for medicines in current.values() for m in medicines))
+        partners = defaultdict(list)  # term -> [(the other term, catalogue entry)]
+        for entry in self.env["hms.drug.interaction"].sudo()._hms_find(new_keys, all_keys):
+            partners[entry.term_a].append((entry.term_b, entry))
+            partners[entry.term_b].append((entry.term_a, entry))
+        Line = self.env["hms.prescription.line"]
+        for prescription_id, medicines in own.items():
+            patient_id = medicines[0].patient_id
+            others = [m for m in current[patient_id] if m.prescription_id != prescription_id]
+            for index, medicine in enumerate(medicines):
+                line = Line.browse(medicine.line_id)
+                for allergen in allergies.get(patient_id, ()):
+                    if matches_allergen(allergen, medicine.keys, medicine.terms):
                         findings[line].append(
                             (
                                 "severe",
                                 self.env._(
                                     "Allergy: the patient is allergic to %(allergen)s.",
-                                    allergen=allergy.allergen,
+                                    allergen=allergen,
                                 ),
                             )
                         )
-            new_keys = set().union(*(keys[line] for line in lines))
-            all_keys = set().union(*keys.values())
-            by_term = defaultdict(set)
-            for interaction in Interaction._hms_find(new_keys, all_keys):
-                by_term[interaction.term_a].add(interaction)
-                by_term[interaction.term_b].add(interaction)
-            current_ids = set(current.ids)
-            for index, line in enumerate(lines):
-                line_keys = keys[line]
-                candidates = {i for key in line_keys for i in by_term.get(key, ())}
-                atc = line.product_id.hms_atc_code or ""
+                candidates = [pair for key in medicine.keys for pair in partners.get(key, ())]
+                atc = medicine.atc
                 # Each pair once: a new line against the later new lines and the current ones.
-                for other in lines[index + 1 :] | current:
-                    other_keys = keys[other]
-                    hits = [
-                        i
-                        for i in candidates
-                        if (i.term_a in line_keys and i.term_b in other_keys)
-                        or (i.term_b in line_keys and i.term_a in other_keys)
-                    ]
-                    other_atc = other.product_id.hms_atc_code or ""
-                    duplicate = len(atc) >= 5 and atc[:5] == other_atc[:5]
+                for other in medicines[index + 1 :] + others:
+                    hits = {
+                        (entry.term_a, entry.term_b): entry
+                        for other_term, entry in candidates
+                        if other_term in other.keys
+                    }
+                    duplicate = len(atc) >= 5 and atc[:5] == other.atc[:5]
                     if not hits and not duplicate:
                         continue
-                    label = other.product_id.name
-                    if other.id in current_ids:
-                        label = f"{label} ({other.prescription_id.name})"
-                    for interaction in hits:
+                    label = other.product_name
+                    if other.prescription_id != prescription_id:
+                        label = f"{label} ({other.prescription_name})"
+                    for entry in sorted(hits.values(), key=_catalogue_order):
                         findings[line].append(
                             (
-                                interaction.severity,
+                                entry.severity,
                                 self.env._(
                                     "Interaction with %(other)s (%(terms)s): %(effect)s "
                                     "%(management)s [%(reference)s]",
                                     other=label,
-                                    terms=" x ".join(
-                                        sorted((interaction.term_a, interaction.term_b))
-                                    ),
-                                    effect=interaction.description,
-                                    management=interaction.management or "",
-                                    reference=interaction.source,
+                                    terms=" x ".join(sorted((entry.term_a, entry.term_b))),
+                                    effect=entry.description,
+                                    management=entry.management or "",
+                                    reference=entry.source,
                                 ),
                             )
                         )

@@ -5,3 +5,6 @@ from . import test_inventory
 from . import test_portal
 from . import test_prescription
 from . import test_safety
+from . import test_safety_queries
+from . import test_queue
+from . import test_chart
