@@ -10,7 +10,6 @@ from . import hms_dispensed_item
 from . import hms_lab_result
 from . import hms_patient_insurance
 from . import account_move_line_insurance
-from . import hms_charge_insurance
 from . import hms_claim
 from . import hms_claim_line
 from . import account_move_claim

@@ -253,9 +253,9 @@ class HmsCharge(models.Model):
     def _hms_invoice(self, post=False):
         """Invoice these charges: one customer invoice per clinic, payer and share.
 
-        With an insurance policy valid on the date of service, each charge is split by the
-        policy's coverage into a line of the insurer's invoice and a line of the patient's
-        (only the rest); without one, the patient pays all. Returns the invoices.
+        With an insurance policy valid on the date of service, each charge is split into a
+        line of the insurer's invoice and a line of the patient's (see ``_hms_invoice_lines``);
+        without one, the patient pays all. Returns the invoices.
         """
         charges = self.filtered(lambda c: c.state == "to_bill")
         if not charges:
@@ -270,8 +270,9 @@ class HmsCharge(models.Model):
         if not charges:
             raise UserError(self.env._("These charges were invoiced in the meantime."))
         lines_by_invoice = defaultdict(list)
+        batch = defaultdict(float)  # co-pays and caps used by the charges invoiced here
         for charge in charges:
-            for partner, share, line in charge._hms_invoice_lines():
+            for partner, share, line in charge._hms_invoice_lines(batch):
                 key = (charge.company_id, charge.patient_id, partner, share)
                 lines_by_invoice[key].append(line)
         # One create per clinic, of all its invoices: Odoo computes their lines in one batch.
@@ -296,44 +297,74 @@ class HmsCharge(models.Model):
             moves.action_post()
         return moves
 
-    def _hms_invoice_lines(self):
-        """[(partner, share, invoice line command)] of this charge: payer first, then patient."""
+    def _hms_insurance_policy(self):
+        """The patient's policy valid on the date of service (empty without one)."""
         self.ensure_one()
-        policy = self.patient_id.sudo().insurance_ids.filtered(lambda p: p._is_valid_on(self.date))[
-            :1
-        ]
-        payer_amount = (
-            float_round(self.amount * policy.coverage_percent / 100, precision_digits=2)
-            if policy
-            else 0.0
-        )
-        shares = []
-        if payer_amount:
-            shares.append((policy.payer_id, "payer", payer_amount, policy))
-        if self.amount - payer_amount > 0:
-            shares.append(
-                (self.patient_id.partner_id, "patient", self.amount - payer_amount, policy)
-            )
+        policies = self.patient_id.sudo().insurance_ids
+        return policies.filtered(lambda p: p._is_valid_on(self.date))[:1]
+
+    def _hms_invoice_lines(self, batch):
+        """[(partner, share, invoice line command)] of this charge: insurer first, then patient.
+
+        With a policy valid on the date of service, the insurer pays the coverage percentage,
+        less the co-pay the patient owes once per visit, up to what is left of the policy's
+        yearly cap; the patient pays the rest. ``batch`` accumulates the co-pays and the cap
+        used by the charges invoiced in the same call, before their invoice lines exist.
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        policy = self._hms_insurance_policy()
+        insurer = copay = 0.0
+        if policy:
+            covered = currency.round(self.amount * policy.coverage_percent / 100)
+            visit = ("copay", policy.id, self.encounter_id.id or f"charge-{self.id}")
+            if policy.copay_amount:
+                applied = policy._hms_copay_applied(self) + batch[visit]
+                copay = min(covered, max(policy.copay_amount - applied, 0.0))
+            insurer = covered - copay
+            year = ("cap", policy.id, self.date.year)
+            if policy.cap_amount:
+                billed = policy._hms_insurer_billed(self.date.year) + batch[year]
+                insurer = min(insurer, max(policy.cap_amount - billed, 0.0))
+            insurer = currency.round(insurer)
+            batch[visit] += copay
+            batch[year] += insurer
         result = []
-        for partner, share, amount, policy_used in shares:
+        for partner, share, amount in (
+            (policy.payer_id, "payer", insurer),
+            (self.patient_id.partner_id, "patient", currency.round(self.amount - insurer)),
+        ):
+            if currency.is_zero(amount):
+                continue
             name = self.name
-            if policy_used:
+            if policy:
                 name = self.env._(
                     "%(service)s — %(patient)s, policy %(policy)s (%(share)s)",
                     service=self.name,
                     patient=self.patient_id.name,
-                    policy=policy_used.policy_number,
+                    policy=policy.policy_number,
                     share=self.env._("insurer") if share == "payer" else self.env._("patient"),
                 )
             line = {
                 "product_id": self.product_id.id,
                 "name": name,
-                "quantity": self.quantity,
-                "price_unit": amount / self.quantity,
+                **self._hms_share_quantity(amount),
+                "hms_policy_id": policy.id,
+                "hms_service_date": self.date,
+                "hms_copay_amount": copay if share == "patient" else 0.0,
                 "hms_charge_ids": [fields.Command.link(self.id)],
             }
             result.append((partner, share, fields.Command.create(line)))
         return result
+
+    def _hms_share_quantity(self, amount):
+        """Quantity and unit price of a share line that bill exactly ``amount``: the charge's
+        quantity, or one unit when the unit price would lose a cent to its precision."""
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        unit = float_round(amount / self.quantity, precision_digits=digits)
+        if self.currency_id.compare_amounts(unit * self.quantity, amount):
+            return {"quantity": 1.0, "price_unit": amount}
+        return {"quantity": self.quantity, "price_unit": unit}
 
     @api.model
     def _hms_bill_encounters(self, encounter_ids, post=False):
