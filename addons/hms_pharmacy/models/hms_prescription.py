@@ -710,10 +710,12 @@ class HmsPrescription(models.Model):
         picking.action_confirm()
         self._hms_lock_stock(picking.move_ids)
         now = fields.Datetime.now()
+        moves_by_days = defaultdict(lambda: self.env["stock.move"])
         for move in picking.move_ids:
-            days = move.hms_prescription_line_id.duration_days
+            moves_by_days[move.hms_prescription_line_id.duration_days] |= move
+        for days, moves in moves_by_days.items():
             # Stricter than Odoo's "expired" rule: the lot must last the whole course.
-            move.with_context(hms_lot_usable_until=now + timedelta(days=days))._action_assign()
+            moves.with_context(hms_lot_usable_until=now + timedelta(days=days))._action_assign()
         short = picking.move_ids.filtered(
             lambda m: (
                 float_compare(
