@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.hms_dashboard.tests.common import DashboardBrowserMixin
+
 from .common import HmsBillingCase, HmsBillingCommon
 
 REPORTS = ("hms.revenue.report", "hms.unbilled.ageing.report", "hms.receivable.ageing.report")
@@ -301,7 +303,9 @@ class TestBillingDashboard(HmsReportingMixin, HmsBillingCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBillingDashboardInBrowser(HmsReportingMixin, HmsBillingCommon, HttpCase):
+class TestBillingDashboardInBrowser(
+    DashboardBrowserMixin, HmsReportingMixin, HmsBillingCommon, HttpCase
+):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -312,24 +316,5 @@ class TestBillingDashboardInBrowser(HmsReportingMixin, HmsBillingCommon, HttpCas
         self.invoice(self.charge(0, 100.0))
         self.charge(5, 7.0)
         dashboard = self.env.ref("hms_billing.spreadsheet_dashboard_billing")
-        # browser_js fails unless the page logs "test successful" (four figures drawn).
-        self.browser_js(
-            f"/odoo/dashboards?dashboard_id={dashboard.id}",
-            """
-            const waitFigures = (tries) => {
-                const figures = document.querySelectorAll(
-                    ".o_spreadsheet_dashboard_action .o-figure"
-                );
-                if (figures.length >= 4) {
-                    console.log("test successful");
-                } else if (tries) {
-                    setTimeout(() => waitFigures(tries - 1), 250);
-                } else {
-                    console.error(`the dashboard drew ${figures.length} figures`);
-                }
-            };
-            waitFigures(120);
-            """,
-            ready="odoo.isReady",
-            login=self.billing_clerk.login,
-        )
+        self.assertTrue(dashboard.with_user(self.billing_clerk).has_access("read"))
+        self.assertDashboardDraws(dashboard, 4, self.billing_clerk.login)

@@ -11,6 +11,8 @@ from odoo.addons.hms_appointment.tests.common import (
     at,
 )
 
+from .common import DashboardBrowserMixin
+
 
 @tagged("post_install", "-at_install")
 @freeze_time("2030-06-01 10:00:00")
@@ -109,7 +111,7 @@ class TestHospitalDashboard(HmsAppointmentCase):
 
 
 @tagged("post_install", "-at_install")
-class TestHospitalDashboardInBrowser(HmsAppointmentCommon, HttpCase):
+class TestHospitalDashboardInBrowser(DashboardBrowserMixin, HmsAppointmentCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -122,24 +124,4 @@ class TestHospitalDashboardInBrowser(HmsAppointmentCommon, HttpCase):
             dashboard.dashboard_group_id,
             self.env.ref("hms_dashboard.spreadsheet_dashboard_group_hospital"),
         )
-        # browser_js fails unless the page logs "test successful" (five figures drawn).
-        self.browser_js(
-            f"/odoo/dashboards?dashboard_id={dashboard.id}",
-            """
-            const waitFigures = (tries) => {
-                const figures = document.querySelectorAll(
-                    ".o_spreadsheet_dashboard_action .o-figure"
-                );
-                if (figures.length >= 5) {
-                    console.log("test successful");
-                } else if (tries) {
-                    setTimeout(() => waitFigures(tries - 1), 250);
-                } else {
-                    console.error(`the dashboard drew ${figures.length} figures`);
-                }
-            };
-            waitFigures(120);
-            """,
-            ready="odoo.isReady",
-            login=self.receptionist.login,
-        )
+        self.assertDashboardDraws(dashboard, 5, self.receptionist.login)
