@@ -386,7 +386,9 @@ class HmsPrescription(models.Model):
                     "handed_over_by_id": self.env.uid,
                 }
             )
-        self.activity_feedback(["mail.mail_activity_data_todo"])
+        # The hand-over itself is recorded (who, when, audit trail): the pharmacists' to-do
+        # goes, without a second chatter message.
+        self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
     def action_open_pickings(self):
